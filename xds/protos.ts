@@ -21,6 +21,7 @@ const ENTRY_FILES = [
   'envoy/extensions/filters/listener/original_dst/v3/original_dst.proto',
   'envoy/extensions/filters/listener/http_inspector/v3/http_inspector.proto',
   'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'meshlet/v1/name_table.proto',
 ];
 
@@ -58,8 +59,16 @@ export function protoRoot(): protobuf.Root {
 }
 
 /** The message type for a fully qualified name such as `envoy.config.listener.v3.Listener`. */
+const types = new Map<string, protobuf.Type>();
+
 export function messageType(fullName: string): protobuf.Type {
-  return protoRoot().lookupType(fullName);
+  // Namespace.lookup walks the whole tree each time; resources are encoded by the ten thousand, so remember.
+  let type = types.get(fullName);
+  if (!type) {
+    type = protoRoot().lookupType(fullName);
+    types.set(fullName, type);
+  }
+  return type;
 }
 
 /** Options for turning decoded messages into plain objects: the shape every decoder in meshlet reads. */

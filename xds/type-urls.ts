@@ -15,6 +15,8 @@ export const TCP_PROXY = 'type.googleapis.com/envoy.extensions.filters.network.t
 export const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 export const ORIGINAL_DST = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
 export const HTTP_INSPECTOR = 'type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector';
+/** Upstream HTTP options of a cluster (`typed_extension_protocol_options`), e.g. HTTP/2 to gRPC backends. */
+export const HTTP_PROTOCOL_OPTIONS = 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 
 export type ServedTypeUrl =
   | typeof LISTENER

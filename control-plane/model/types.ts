@@ -6,6 +6,8 @@
 export interface ObjectOrigin {
   readonly file: string;
   readonly document: number;
+  /** The index in `items` when the object came from a `kind: List` document; undefined otherwise. */
+  readonly item?: number;
 }
 
 export interface ObjectMeta {
@@ -116,6 +118,8 @@ export interface Pod {
   /** The Ready condition is True. */
   readonly ready: boolean;
   readonly deleting: boolean;
+  /** Load-balancing weight from the `meshlet.io/weight` annotation (validated 1-10000); undefined means 1. */
+  readonly weight?: number;
 }
 
 // ---- networking.k8s.io/v1 Ingress (extensions/v1beta1 and networking.k8s.io/v1beta1 normalised to v1) --------
@@ -228,4 +232,6 @@ export interface ConfigError {
   readonly message: string;
   /** A stable code from common/errors.ts. */
   readonly code: string;
+  /** 1-based line in `file` of the field (or of the YAML syntax error), when known. */
+  readonly line?: number;
 }

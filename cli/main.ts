@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `meshlet` command: parses flags and wires components; no logic worth testing lives here.
+import { Command } from 'commander';
+import { registerControlPlane } from './control-plane.js';
+import { registerProxyStatus } from './proxy-status.js';
+
+const program = new Command()
+  .name('meshlet')
+  .description(
+    'meshlet: a service mesh for learning and prototyping Kubernetes networking.\n' +
+      'Every flag can also be set as MESHLET_<FLAG> in the environment (e.g. MESHLET_XDS_LISTEN).',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerControlPlane(program);
+registerProxyStatus(program);
+
+await program.parseAsync(process.argv);

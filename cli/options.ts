@@ -1,0 +1,26 @@
+// Helpers that make every flag also readable from MESHLET_<FLAG> (as containers are configured) and turn flag
+// parse errors into one clear line on stderr with exit code 2.
+import { Option, type Command } from 'commander';
+import { MeshletError } from '../common/errors.js';
+
+/** `--xds-listen` → `MESHLET_XDS_LISTEN`. */
+export function envName(long: string): string {
+  return 'MESHLET_' + long.replace(/^--/, '').replace(/-/g, '_').toUpperCase();
+}
+
+/** A flag with a value, its environment twin and (optionally) a default shown in --help. */
+export function flag(spec: string, description: string, defaultValue?: string): Option {
+  const long = spec.split(/[ ,]+/).find((p) => p.startsWith('--')) ?? spec;
+  const option = new Option(spec, description).env(envName(long));
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+/** Runs `parse`, turning a MeshletError into commander's error output (message + exit code 2). */
+export function validated<T>(command: Command, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof MeshletError) command.error(`error: ${err.message} (${err.code})`, { exitCode: 2, code: err.code });
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+// LDS for the sidecar: the two virtual listeners that iptables REDIRECT feeds (Istio's virtualOutbound and
+// virtualInbound). Neither depends on the node or the mesh contents, so every sidecar shares them and they are
+// built once per process.
+import type { XdsResource } from '../../xds/resource.js';
+import { LISTENER } from '../../xds/type-urls.js';
+import { resource } from './encode.js';
+import { TrafficDirection } from './enums.js';
+import { originalDstListenerFilter, tcpProxyFilter } from './filters.js';
+import {
+  BLACKHOLE_CLUSTER,
+  INBOUND_PASSTHROUGH_CLUSTER,
+  PASSTHROUGH_CLUSTER,
+  VIRTUAL_INBOUND_LISTENER,
+  VIRTUAL_INBOUND_PORT,
+  VIRTUAL_OUTBOUND_LISTENER,
+  VIRTUAL_OUTBOUND_PORT,
+} from './names.js';
+
+/**
+ * A connection addressed to the capture port itself (not redirected) would be forwarded to itself forever;
+ * Istio sends it to the blackhole, and so do we.
+ */
+function blackholeChain(name: string, port: number): Record<string, unknown> {
+  return {
+    name,
+    filter_chain_match: { destination_port: { value: port } },
+    filters: [tcpProxyFilter(BLACKHOLE_CLUSTER)],
+  };
+}
+
+/**
+ * `0.0.0.0_15001`: receives all captured outbound TCP. `use_original_dst` makes Envoy restore the original
+ * destination and hand the connection to the listener bound (bind_to_port false) to that address; what no
+ * listener claims stays here and goes to `PassthroughCluster` (ORIGINAL_DST) — Istio's outboundTrafficPolicy
+ * ALLOW_ANY. With use_original_dst Envoy adds the original_dst listener filter itself, so it is not repeated.
+ */
+function virtualOutbound(): XdsResource {
+  return resource(LISTENER, VIRTUAL_OUTBOUND_LISTENER, {
+    name: VIRTUAL_OUTBOUND_LISTENER,
+    address: { socket_address: { address: '0.0.0.0', port_value: VIRTUAL_OUTBOUND_PORT } },
+    use_original_dst: { value: true },
+    traffic_direction: TrafficDirection.OUTBOUND,
+    filter_chains: [
+      blackholeChain('virtualOutbound-blackhole', VIRTUAL_OUTBOUND_PORT),
+      { name: 'virtualOutbound-catchall-tcp', filters: [tcpProxyFilter(PASSTHROUGH_CLUSTER)] },
+    ],
+  });
+}
+
+/**
+ * `0.0.0.0_15006`: receives all captured inbound TCP and passes it to the app on the original destination
+ * port through `InboundPassthroughClusterIpv4` (ORIGINAL_DST). Nothing in it names the pod, so one resource
+ * serves every sidecar. The catch-all chain matches IPv4 destinations only (0.0.0.0/0) because its cluster binds
+ * to 127.0.0.6; IPv6 inbound capture is not done yet. Inbound L7 (telemetry, mTLS) comes with later issues.
+ */
+function virtualInbound(): XdsResource {
+  return resource(LISTENER, VIRTUAL_INBOUND_LISTENER, {
+    name: VIRTUAL_INBOUND_LISTENER,
+    address: { socket_address: { address: '0.0.0.0', port_value: VIRTUAL_INBOUND_PORT } },
+    traffic_direction: TrafficDirection.INBOUND,
+    listener_filters: [originalDstListenerFilter()],
+    filter_chains: [
+      blackholeChain('virtualInbound-blackhole', VIRTUAL_INBOUND_PORT),
+      {
+        name: 'virtualInbound-catchall-tcp',
+        filter_chain_match: { prefix_ranges: [{ address_prefix: '0.0.0.0', prefix_len: { value: 0 } }] },
+        filters: [tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)],
+      },
+    ],
+  });
+}
+
+let virtualListeners: readonly XdsResource[] | undefined;
+
+export function sidecarVirtualListeners(): readonly XdsResource[] {
+  virtualListeners ??= Object.freeze([virtualOutbound(), virtualInbound()]);
+  return virtualListeners;
+}
