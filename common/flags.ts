@@ -12,10 +12,11 @@ function invalid(flag: string, value: string, why: string): MeshletError {
   return new MeshletError(ErrorCode.INVALID_FLAG, `--${flag} "${value}": ${why}`);
 }
 
-export function parsePort(flag: string, value: string, { allowZero = false } = {}): number {
-  if (!/^\d+$/.test(value)) throw invalid(flag, value, 'port must be a whole number');
+/** `shown` is the whole flag value when the port is part of it (HOST:PORT), so the message quotes what was typed. */
+export function parsePort(flag: string, value: string, { allowZero = false, shown = value } = {}): number {
+  if (!/^\d+$/.test(value)) throw invalid(flag, shown, 'port must be a whole number');
   const port = Number(value);
-  if (port > 65535 || (port === 0 && !allowZero)) throw invalid(flag, value, `port must be ${allowZero ? 0 : 1}-65535`);
+  if (port > 65535 || (port === 0 && !allowZero)) throw invalid(flag, shown, `port must be ${allowZero ? 0 : 1}-65535`);
   return port;
 }
 
@@ -25,14 +26,14 @@ export function parseHostPort(flag: string, value: string, defaultHost = '0.0.0.
   if (bracketed) {
     const [, host = '', port = ''] = bracketed;
     if (!net.isIPv6(host)) throw invalid(flag, value, `"${host}" is not an IPv6 address`);
-    return { host, port: parsePort(flag, port, { allowZero: true }) };
+    return { host, port: parsePort(flag, port, { allowZero: true, shown: value }) };
   }
   const colon = value.lastIndexOf(':');
   if (colon < 0) throw invalid(flag, value, 'expected HOST:PORT');
   const host = value.slice(0, colon) || defaultHost;
   if (host.includes(':')) throw invalid(flag, value, 'write IPv6 addresses in brackets: [::1]:15010');
   if (!net.isIP(host) && !/^[A-Za-z0-9.-]+$/.test(host)) throw invalid(flag, value, `"${host}" is not a host name or IP`);
-  return { host, port: parsePort(flag, value.slice(colon + 1), { allowZero: true }) };
+  return { host, port: parsePort(flag, value.slice(colon + 1), { allowZero: true, shown: value }) };
 }
 
 export function parseIntInRange(flag: string, value: string, min: number, max: number): number {
