@@ -2,7 +2,13 @@
 // `services.yaml` and `endpointslices.yaml` as `kubectl get -o yaml` prints them (a `kind: List`, keys sorted,
 // server-set fields included). Each Service has one `http` port; its EndpointSlice lists 2 ready endpoints on
 // 10.244.x.y pod addresses (never dialled). An endpoint change rewrites one namespace's endpointslices.yaml
-// through a staging file and an atomic rename, as a ConfigMap mount or `kubectl get > tmp && mv` does.
+// atomically: a staging dot-file beside it (which the control plane's scan skips), then a rename over it.
+//
+// Why the staging file sits in the watched directory: on Linux, Node 20's recursive fs.watch (lib/internal/fs/
+// recursive_watch.js) watches each file's inode, and a file replaced by rename is reported only the first time
+// (the watch stays on the old inode; the directory's own event is not emitted for a name it already knows). A
+// file staged elsewhere and moved in (`mv /tmp/x dir/f.yaml`) is therefore picked up once per file, never
+// again. The dot-file's own watch reports its rename, so this pattern is seen every time.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -22,10 +28,15 @@ export interface ManifestDir {
   readonly bytes: number;
   serviceAt(i: number): GeneratedService;
   /**
-   * Moves the second endpoint of service `i` to a new pod address (`generation` picks it) by rewriting its
-   * namespace's endpointslices.yaml (staging file + rename). Returns the file written.
+   * The endpointslices.yaml of service `i`'s namespace with its second endpoint moved to the pod address of
+   * `generation` (and every earlier change applied), without writing it: for the in-process build.
    */
-  changeEndpoint(i: number, generation: number): Promise<string>;
+  fileWithChange(i: number, generation: number): { readonly path: string; readonly text: string };
+  /**
+   * The same change, staged: written to a dot-file beside the target. `commit` renames it over the target (the
+   * moment the change becomes visible).
+   */
+  stageChange(i: number, generation: number): Promise<{ readonly commit: () => Promise<void> }>;
 }
 
 const namespaceOf = (file: number): string => `team-${String(file).padStart(3, '0')}`;
@@ -148,11 +159,9 @@ function slicesFile(file: number, total: number, generations: ReadonlyMap<number
   return text + LIST_TAIL;
 }
 
-/** Writes `services` Services and their EndpointSlices under `root/manifests`; `root/staging` holds rewrites. */
+/** Writes `services` Services and their EndpointSlices under `root/manifests`. */
 export async function generateManifests(root: string, services: number): Promise<ManifestDir> {
   const dir = path.join(root, 'manifests');
-  const staging = path.join(root, 'staging');
-  await mkdir(staging, { recursive: true });
   const files = Math.ceil(services / SERVICES_PER_FILE);
   const generations = new Map<number, number>();
   let bytes = 0;
@@ -166,6 +175,11 @@ export async function generateManifests(root: string, services: number): Promise
     await writeFile(path.join(nsDir, 'endpointslices.yaml'), eps);
   }
   let seq = 0;
+  const fileWithChange = (i: number, generation: number): { path: string; text: string } => {
+    const f = Math.floor(i / SERVICES_PER_FILE);
+    const text = slicesFile(f, services, new Map([...generations, [i, generation]]));
+    return { path: path.join(dir, namespaceOf(f), 'endpointslices.yaml'), text };
+  };
   return {
     dir,
     services,
@@ -176,15 +190,13 @@ export async function generateManifests(root: string, services: number): Promise
       const name = serviceName(i);
       return { namespace, name, cluster: `outbound|80||${name}.${namespace}.svc.cluster.local` };
     },
-    async changeEndpoint(i, generation) {
+    fileWithChange,
+    async stageChange(i, generation) {
+      const { path: target, text } = fileWithChange(i, generation);
       generations.set(i, generation);
-      const f = Math.floor(i / SERVICES_PER_FILE);
-      const target = path.join(dir, namespaceOf(f), 'endpointslices.yaml');
-      // Staged outside the watched directory, so the control plane sees exactly one event: the rename.
-      const tmp = path.join(staging, `endpointslices-${f}-${++seq}.yaml`);
-      await writeFile(tmp, slicesFile(f, services, generations));
-      await rename(tmp, target);
-      return target;
+      const tmp = path.join(path.dirname(target), `.endpointslices.yaml.${++seq}.tmp`);
+      await writeFile(tmp, text);
+      return { commit: () => rename(tmp, target) };
     },
   };
 }

@@ -15,6 +15,9 @@ export type { ClientOptions, Decode, NodeSpec, ReceivedResource } from './ads-cl
 
 const EMPTY = Buffer.alloc(0);
 
+/** Encoded resource_names lists, shared by every client given the same array (one list, a thousand proxies). */
+const NAME_BLOCKS = new WeakMap<readonly string[], Buffer>();
+
 export interface SotwResponse {
   readonly versionInfo: string;
   readonly typeUrl: string;
@@ -39,7 +42,6 @@ export class SotwAdsClient extends AdsClientBase<SotwResponse> {
   private readonly names = new Map<string, readonly string[]>();
   private readonly acked = new Map<string, string>();
   private readonly nonces = new Map<string, string>();
-  private readonly blocks = new Map<string, { names: readonly string[]; block: Buffer }>();
 
   constructor(options: ClientOptions) {
     super(options, 'StreamAggregatedResources', 'envoy.service.discovery.v3.DiscoveryRequest');
@@ -55,21 +57,21 @@ export class SotwAdsClient extends AdsClientBase<SotwResponse> {
     if (spec.errorDetail) {
       w.uint32(0x32).fork().uint32(0x08).int32(spec.errorDetail.code ?? 3).uint32(0x12).string(spec.errorDetail.message).ldelim();
     }
-    this.write(Buffer.concat([Buffer.from(w.finish()), this.namesBlock(spec.typeUrl, spec.resourceNames ?? [])]));
+    this.write(Buffer.concat([Buffer.from(w.finish()), this.namesBlock(spec.resourceNames ?? [])]));
   }
 
   /**
    * resource_names (field 3) encoded once per list: a proxy repeats the same list in every ACK, and a thousand
-   * simulated proxies should not spend the benchmark encoding it again.
+   * simulated proxies given the same array should neither encode it again nor hold a copy each.
    */
-  private namesBlock(typeUrl: string, names: readonly string[]): Buffer {
+  private namesBlock(names: readonly string[]): Buffer {
     if (names.length === 0) return EMPTY;
-    const cached = this.blocks.get(typeUrl);
-    if (cached?.names === names) return cached.block;
-    const w = protobuf.Writer.create();
-    for (const n of names) w.uint32(0x1a).string(n);
-    const block = Buffer.from(w.finish());
-    this.blocks.set(typeUrl, { names, block });
+    let block = NAME_BLOCKS.get(names);
+    if (!block) {
+      const w = protobuf.Writer.create();
+      for (const n of names) w.uint32(0x1a).string(n);
+      NAME_BLOCKS.set(names, (block = Buffer.from(w.finish())));
+    }
     return block;
   }
 
