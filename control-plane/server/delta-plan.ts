@@ -76,3 +76,33 @@ export function planDelta(input: DeltaInput): DeltaBatch {
   }
   return batch;
 }
+
+/**
+ * A batch whose resources depend on `cur` alone, so that their encoding can be shared by every stream in the
+ * same position: `all` = every resource of `cur` in map order, `changed` = `cur.changed` in order (a wildcard
+ * client brought to `cur`'s previous version). `removed` is the stream's own.
+ */
+export interface SharedBatch {
+  readonly block: 'all' | 'changed';
+  readonly removed: readonly string[];
+}
+
+/**
+ * The cases of planDelta that are a SharedBatch (same resources in the same order, same removed names), or
+ * undefined: a wildcard subscription with nothing forced and no initial_resource_versions, getting either
+ * everything (first response, resend) or the snapshot's own diff.
+ */
+export function sharedDelta(input: DeltaInput): SharedBatch | undefined {
+  const { cur, base, mode } = input;
+  if (!input.wildcard || input.initial !== undefined || input.forced.length > 0) return undefined;
+  if (base === undefined) return { block: 'all', removed: [] };
+  if (mode === 'resend') {
+    const removed: string[] = [];
+    for (const n of base.resources.keys()) if (!cur.resources.has(n)) removed.push(n);
+    return { block: 'all', removed };
+  }
+  if (mode === 'diff' && base !== cur && base.version !== cur.version && cur.previousVersion === base.version) {
+    return { block: 'changed', removed: cur.removed };
+  }
+  return undefined;
+}

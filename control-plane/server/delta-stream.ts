@@ -2,15 +2,16 @@
 // the proxy holds for what it covers: every resource at the hash in the baseline) and, until the first push,
 // the client's initial_resource_versions. Responses carry only changed resources (the resource hash is their
 // version) and `removed_resources` for covered names that disappeared (xDS protocol, "Incremental xDS").
+import type { XdsResource } from '../../xds/resource.js';
 import type { ServedTypeUrl } from '../../xds/type-urls.js';
 import type { GroupSnapshot, TypeSnapshot } from '../cache/group-snapshot.js';
-import { planDelta, type DeltaBatch, type PushMode } from './delta-plan.js';
+import { planDelta, sharedDelta, type DeltaBatch, type DeltaInput, type PushMode, type SharedBatch } from './delta-plan.js';
 import { ALL, ProxyStream, RETRY_LIST_MAX, type Retry } from './proxy-stream.js';
 import type { ConfigDump, TypeDump } from './proxy-table.js';
 import { DeltaSubscription } from './subscriptions.js';
 import type { TypeSyncState } from './sync-state.js';
 import type { DeltaRequest } from './wire-decode.js';
-import { encodeDeltaResponse } from './wire-encode.js';
+import { encodeDeltaResources, encodeDeltaResponse, encodeDeltaResponseWith } from './wire-encode.js';
 
 interface DeltaType {
   readonly typeUrl: ServedTypeUrl;
@@ -29,6 +30,29 @@ interface DeltaType {
 }
 
 const MODE_RANK: Readonly<Record<PushMode, number>> = { diff: 0, full: 1, resend: 2 };
+
+/**
+ * The encoded `resources` blocks of a TypeSnapshot that every wildcard stream in the same position receives
+ * (sharedDelta): all of its resources, and those changed since its previous version. Built once per snapshot and
+ * copied into each stream's response next to its own nonce and removed names, as SotW's wildcardBody.
+ */
+const allBlocks = new WeakMap<TypeSnapshot, Buffer>();
+const changedBlocks = new WeakMap<TypeSnapshot, Buffer>();
+
+function sharedBlock(cur: TypeSnapshot, block: SharedBatch['block']): Buffer {
+  const blocks = block === 'all' ? allBlocks : changedBlocks;
+  let bytes = blocks.get(cur);
+  if (!bytes) {
+    bytes = encodeDeltaResources(block === 'all' ? cur.resources.values() : cur.changed.map((n) => cur.resources.get(n) as XdsResource));
+    blocks.set(cur, bytes);
+  }
+  return bytes;
+}
+
+/** The names a SharedBatch sends, in the response's order. */
+function sharedNames(cur: TypeSnapshot, shared: SharedBatch): string[] {
+  return [...(shared.block === 'all' ? cur.resources.keys() : cur.changed), ...shared.removed];
+}
 
 export class DeltaStream extends ProxyStream<DeltaRequest> {
   private readonly types = new Map<ServedTypeUrl, DeltaType>();
@@ -107,7 +131,7 @@ export class DeltaStream extends ProxyStream<DeltaRequest> {
   /** Sends what the proxy lacks for what it covers (delta-plan.ts), as one response. */
   private push(t: DeltaType, cur: TypeSnapshot, forced: readonly string[], mode: PushMode, changedAt: number | undefined): void {
     const base = t.baseline;
-    const batch = planDelta({
+    const input: DeltaInput = {
       covers: (n) => t.sub.covers(n),
       wildcard: t.sub.wildcard,
       names: t.sub.names.set,
@@ -116,12 +140,19 @@ export class DeltaStream extends ProxyStream<DeltaRequest> {
       cur,
       forced,
       mode,
-    });
+    };
+    const shared = sharedDelta(input);
+    const batch = shared ? undefined : planDelta(input);
     t.baseline = cur;
     t.initial = undefined;
     // The first answer to a wildcard subscription goes out even when empty: the client learns the version.
     const emptyFirst = base === undefined && t.sub.wildcard && t.sync.sentNonce === undefined;
-    if (batch.resources.length > 0 || batch.removed.length > 0 || emptyFirst) this.sendBatch(t, cur, batch, changedAt);
+    if (shared) {
+      const count = (shared.block === 'all' ? cur.resources.size : cur.changed.length) + shared.removed.length;
+      if (count > 0 || emptyFirst) this.sendShared(t, cur, shared, count, changedAt);
+    } else if (batch && (batch.resources.length > 0 || batch.removed.length > 0 || emptyFirst)) {
+      this.sendBatch(t, cur, batch, changedAt);
+    }
   }
 
   private sendBatch(t: DeltaType, cur: TypeSnapshot, batch: DeltaBatch, changedAt: number | undefined): void {
@@ -130,6 +161,14 @@ export class DeltaStream extends ProxyStream<DeltaRequest> {
     this.send(t.sync, cur.version, nonce, bytes, changedAt);
     const count = batch.resources.length + batch.removed.length;
     t.lastSent = count > RETRY_LIST_MAX ? ALL : [...batch.resources.map((r) => r.name), ...batch.removed];
+  }
+
+  /** As sendBatch, with the resources block shared by the streams that get the same one (not re-encoded). */
+  private sendShared(t: DeltaType, cur: TypeSnapshot, shared: SharedBatch, count: number, changedAt: number | undefined): void {
+    const nonce = this.nextNonce();
+    const bytes = encodeDeltaResponseWith(cur.version, t.typeUrl, nonce, sharedBlock(cur, shared.block), shared.removed);
+    this.send(t.sync, cur.version, nonce, bytes, changedAt);
+    t.lastSent = count > RETRY_LIST_MAX ? ALL : sharedNames(cur, shared);
   }
 
   protected release(): void {

@@ -101,6 +101,30 @@ function deltaResourceSize(r: XdsResource): number {
   return stringFieldSize(r.hash) + bytesFieldSize(anySize(r)) + stringFieldSize(r.name);
 }
 
+/** One `resources` entry (field 2) of a DeltaDiscoveryResponse. */
+function writeDeltaResource(out: Out, r: XdsResource, size: number): void {
+  out.header(0x12, size);
+  out.string(0x0a, r.hash);
+  writeAny(out, 0x12, r, anySize(r));
+  out.string(0x1a, r.name);
+}
+
+function removedSize(removed: readonly string[]): number {
+  let total = 0;
+  for (const name of removed) {
+    const len = Buffer.byteLength(name);
+    total += 1 + varintSize(len) + len;
+  }
+  return total;
+}
+
+function writeRemoved(out: Out, removed: readonly string[]): void {
+  for (const name of removed) {
+    out.header(0x32, Buffer.byteLength(name));
+    out.pos += out.buf.write(name, out.pos, 'utf8');
+  }
+}
+
 /**
  * DeltaDiscoveryResponse{system_version_info=1, resources=2, type_url=4, nonce=5, removed_resources=6}.
  */
@@ -112,22 +136,49 @@ export function encodeDeltaResponse(
   removed: readonly string[],
 ): Buffer {
   const sizes = resources.map(deltaResourceSize);
-  let total = stringFieldSize(systemVersion) + stringFieldSize(typeUrl) + stringFieldSize(nonce);
+  let total = stringFieldSize(systemVersion) + stringFieldSize(typeUrl) + stringFieldSize(nonce) + removedSize(removed);
   for (const s of sizes) total += bytesFieldSize(s);
-  for (const name of removed) total += 1 + varintSize(Buffer.byteLength(name)) + Buffer.byteLength(name);
   const out = new Out(total);
   out.string(0x0a, systemVersion);
-  resources.forEach((r, i) => {
-    out.header(0x12, sizes[i] as number);
-    out.string(0x0a, r.hash);
-    writeAny(out, 0x12, r, anySize(r));
-    out.string(0x1a, r.name);
-  });
+  resources.forEach((r, i) => writeDeltaResource(out, r, sizes[i] as number));
   out.string(0x22, typeUrl);
   out.string(0x2a, nonce);
-  for (const name of removed) {
-    out.header(0x32, Buffer.byteLength(name));
-    out.pos += out.buf.write(name, out.pos, 'utf8');
-  }
+  writeRemoved(out, removed);
+  return out.buf;
+}
+
+/**
+ * The `resources` entries (field 2, repeated Resource) of a DeltaDiscoveryResponse, for encodeDeltaResponseWith:
+ * computed once and shared by every stream that receives the same resources.
+ */
+export function encodeDeltaResources(resources: Iterable<XdsResource>): Buffer {
+  const list = Array.isArray(resources) ? (resources as XdsResource[]) : [...resources];
+  const sizes = list.map(deltaResourceSize);
+  let total = 0;
+  for (const s of sizes) total += bytesFieldSize(s);
+  const out = new Out(total);
+  for (let i = 0; i < list.length; i++) writeDeltaResource(out, list[i] as XdsResource, sizes[i] as number);
+  return out.buf;
+}
+
+/**
+ * encodeDeltaResponse with the `resources` block pre-encoded (encodeDeltaResources): the same bytes, at the
+ * cost of one copy of the block.
+ */
+export function encodeDeltaResponseWith(
+  systemVersion: string,
+  typeUrl: string,
+  nonce: string,
+  resources: Buffer,
+  removed: readonly string[],
+): Buffer {
+  const total = stringFieldSize(systemVersion) + resources.length + stringFieldSize(typeUrl) + stringFieldSize(nonce) + removedSize(removed);
+  const out = new Out(total);
+  out.string(0x0a, systemVersion);
+  out.buf.set(resources, out.pos);
+  out.pos += resources.length;
+  out.string(0x22, typeUrl);
+  out.string(0x2a, nonce);
+  writeRemoved(out, removed);
   return out.buf;
 }

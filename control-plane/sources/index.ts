@@ -12,11 +12,20 @@
 // load and then only when something changed. Unchanged objects and maps keep their identity across updates.
 //
 // Lower-level pieces, for other sources (the Kubernetes API, peer clusters) and tests: ManifestStore (a scan →
-// the next state), scanManifestDir, loadManifestText (one file's text → decoded entries), decodeObject (one
+// the next state), scanManifestDir and ManifestScanner (its incremental form), loadManifestText (one file's text → decoded entries), decodeObject (one
 // parsed object → domain object or issues), objectSetOf (domain objects → the maps buildModel reads).
 export { watchManifests, type ManifestWatcher, type WatchOptions } from './watcher.js';
 export { ManifestStore } from './store.js';
-export { scanManifestDir, listManifestFiles, type ScannedFile } from './scan.js';
+export {
+  ManifestScanner,
+  scanManifestDir,
+  listManifestFiles,
+  listManifestTree,
+  type IncrementalScan,
+  type ManifestTree,
+  type ScannedFile,
+  type ScannerOptions,
+} from './scan.js';
 export { loadManifestText, type FileEntry, type LoadedFile } from './load.js';
 export {
   EMPTY_STATE,

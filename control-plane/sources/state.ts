@@ -75,6 +75,7 @@ export function objectSetOf(objects: Iterable<KubeObject>): ObjectSet {
 }
 
 function sameMap<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>): boolean {
+  if (a === b) return true;
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;

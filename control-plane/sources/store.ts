@@ -5,6 +5,10 @@
 //  - One identity (kind + namespace + name) in two places is a CONFLICT: the first, in file order, wins.
 // Files whose text did not change are not parsed again, and re-read objects equal to the stored ones keep their
 // identity, so that downstream memoisation (keyed by object) keeps working.
+// A scan that only rewrites files, in a directory without errors, where every rewritten file still defines the
+// same identities in the same order and stays valid, is merged incrementally: only the rewritten files are
+// parsed and visited, and only the maps of the kinds they changed are copied. Anything else (files added or
+// removed, errors before or after, identities moved) takes the complete merge. Both give the same state.
 import type { Logger } from '../../common/log.js';
 import { ErrorCode } from '../../common/errors.js';
 import type { ConfigError, KubeObject, ObjectOrigin } from '../model/types.js';
@@ -12,7 +16,33 @@ import { deepEqual } from './equal.js';
 import { configError } from './errors.js';
 import { loadManifestText, placeOf, type FileEntry, type LoadedFile } from './load.js';
 import type { ScannedFile } from './scan.js';
-import { EMPTY_STATE, nextState, objectSetOf, type StoreState, type StoreUpdate } from './state.js';
+import {
+  EMPTY_STATE,
+  nextState,
+  objectKey,
+  objectSetOf,
+  type ObjectSet,
+  type StoreState,
+  type StoreUpdate,
+} from './state.js';
+
+type SetField = keyof ObjectSet;
+const FIELD_OF: Readonly<Record<KubeObject['kind'], SetField>> = {
+  Service: 'services',
+  EndpointSlice: 'endpointSlices',
+  Endpoints: 'endpoints',
+  Pod: 'pods',
+  Ingress: 'ingresses',
+  ServiceExport: 'serviceExports',
+};
+const FIELDS = Object.values(FIELD_OF);
+
+/** Whether two maps with the same entries iterate in the same order. */
+function sameOrder(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  const bKeys = b.keys();
+  for (const k of a.keys()) if (bKeys.next().value !== k) return false;
+  return true;
+}
 
 /** Who holds an identity in the scan being merged. */
 interface Claim {
@@ -58,10 +88,20 @@ export class ManifestStore {
   /** Identity key last read at each place, for invalid objects whose name cannot be read any more. */
   #byPlace = new Map<string, string>();
   #cache = new Map<string, { readonly text: string; readonly loaded: LoadedFile }>();
+  /** File paths of the last scan, in order. */
+  #order: readonly string[] = [];
+  /**
+   * Kinds whose map in the state does not iterate in the order a complete merge would build it (a map kept
+   * because its entries were equal, after files were reordered): the incremental merge never copies those.
+   */
+  #outOfOrder = new Set<SetField>();
   readonly #logger: Logger | undefined;
+  readonly #parse: typeof loadManifestText;
 
-  constructor(logger?: Logger) {
+  /** `options.load` replaces loadManifestText (a hook for tests). */
+  constructor(logger?: Logger, options: { readonly load?: typeof loadManifestText } = {}) {
     this.#logger = logger;
+    this.#parse = options.load ?? loadManifestText;
   }
 
   get state(): StoreState {
@@ -70,6 +110,63 @@ export class ManifestStore {
 
   /** Applies a complete scan of the directory (files in order); returns the new state and what changed. */
   apply(files: readonly ScannedFile[]): StoreUpdate {
+    const update = this.#applyIncrementally(files) ?? this.#applyAll(files);
+    this.#order = files.map((f) => f.path);
+    return update;
+  }
+
+  /** The incremental merge, or undefined when the scan needs the complete one (see the top of this file). */
+  #applyIncrementally(files: readonly ScannedFile[]): StoreUpdate | undefined {
+    if (this.#state.errors.length > 0 || files.length !== this.#order.length) return undefined;
+    const rewritten: { readonly path: string; readonly before: LoadedFile; readonly after: LoadedFile }[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i] as ScannedFile;
+      if (file.path !== this.#order[i] || file.text === undefined) return undefined;
+      const cached = this.#cache.get(file.path);
+      if (cached === undefined) return undefined;
+      if (cached.text === file.text) continue;
+      const after = this.#load(file);
+      rewritten.push({ path: file.path, before: cached.loaded, after });
+      const keys = this.#byFile.get(file.path) ?? [];
+      if (after.syntaxErrors.length > 0 || after.entries.length !== keys.length) return undefined;
+      for (let j = 0; j < keys.length; j++) {
+        const entry = after.entries[j] as FileEntry;
+        if (entry.object === undefined || entry.errors.length > 0 || entry.key !== keys[j]) return undefined;
+      }
+    }
+    // Every rewritten file holds the same identities as before, valid: each object replaces its previous version.
+    const replaced = new Map<SetField, [key: string, object: KubeObject][]>();
+    for (const { after } of rewritten) {
+      for (const entry of after.entries) {
+        const previous = this.#objects.get(entry.key as string);
+        const object = entry.object as KubeObject;
+        if (previous === object || (previous !== undefined && deepEqual(previous, object))) continue;
+        const field = FIELD_OF[object.kind];
+        if (this.#outOfOrder.has(field)) return undefined;
+        const list = replaced.get(field);
+        if (list === undefined) replaced.set(field, [[entry.key as string, object]]);
+        else list.push([entry.key as string, object]);
+      }
+    }
+    for (const { path, before, after } of rewritten) {
+      for (const entry of before.entries) this.#byPlace.delete(entry.place);
+      for (const entry of after.entries) this.#byPlace.set(entry.place, entry.key as string);
+      this.#byFile.set(path, after.entries.map((e) => e.key as string));
+    }
+    for (const pairs of replaced.values()) for (const [key, o] of pairs) this.#objects.set(key, o);
+    const prev = this.#state;
+    const set: Record<SetField, ReadonlyMap<string, KubeObject>> = { ...prev };
+    for (const [field, pairs] of replaced) {
+      const map = new Map(prev[field] as ReadonlyMap<string, KubeObject>);
+      for (const [, o] of pairs) map.set(objectKey(o), o);
+      set[field] = map;
+    }
+    const update = nextState(prev, set as unknown as ObjectSet, prev.errors);
+    this.#state = update.state;
+    return update;
+  }
+
+  #applyAll(files: readonly ScannedFile[]): StoreUpdate {
     const merge = new Merge();
     for (const file of files) {
       const loaded = this.#load(file);
@@ -90,7 +187,13 @@ export class ManifestStore {
     this.#byPlace = merge.byPlace;
     const present = new Set(files.map((f) => f.path));
     for (const path of this.#cache.keys()) if (!present.has(path)) this.#cache.delete(path);
-    const update = nextState(this.#state, objectSetOf(objects.values()), merge.errors);
+    const set = objectSetOf(objects.values());
+    const update = nextState(this.#state, set, merge.errors);
+    for (const field of FIELDS) {
+      const kept = update.state[field];
+      if (kept === set[field] || sameOrder(kept, set[field])) this.#outOfOrder.delete(field);
+      else this.#outOfOrder.add(field);
+    }
     this.#state = update.state;
     return update;
   }
@@ -119,7 +222,7 @@ export class ManifestStore {
     }
     const cached = this.#cache.get(file.path);
     if (cached !== undefined && cached.text === file.text) return cached.loaded;
-    const loaded = loadManifestText(file.path, file.text, this.#logger);
+    const loaded = this.#parse(file.path, file.text, this.#logger);
     this.#cache.set(file.path, { text: file.text, loaded });
     return loaded;
   }

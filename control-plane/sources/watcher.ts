@@ -1,13 +1,19 @@
-// Watches a manifest directory and publishes a new store state after every change. Detection uses fs.watch
-// (recursive) and falls back to polling fs.stat every `pollIntervalMs` when watching is unavailable or fails.
+// Watches a manifest directory and publishes a new store state after every change. Detection uses one
+// non-recursive fs.watch per directory of the tree (the directories the scan walks; watchers follow directories
+// as they appear and disappear) and falls back to polling fs.stat every `pollIntervalMs` when watching is
+// unavailable or fails. Not `fs.watch(dir, {recursive: true})`: on Linux, Node 20 implements it with one watch per
+// file inode, and a file replaced by a rename (how editors and `kubectl`-style tools save) is reported the first
+// time only, later renames and writes never (nodejs/node#48437). A directory's own watch sees every rename.
+// Rescans are incremental (ManifestScanner, ManifestStore): only files whose stat fingerprint changed are read.
 // Changes coalesce: the first change opens a window of `debounceMs`, and everything that happens inside it is
 // picked up by one rescan at the end of the window. Scans never overlap; a change during a scan schedules
 // another. `onUpdate` is called for the initial load and then only when the state actually changed.
 import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { formatConfigError } from './errors.js';
 import { pollDirectory, type Poller } from './poll.js';
-import { scanManifestDir } from './scan.js';
+import { ManifestScanner } from './scan.js';
 import type { StoreState, StoreUpdate } from './state.js';
 import { ManifestStore } from './store.js';
 
@@ -43,8 +49,10 @@ class DirectoryWatcher implements ManifestWatcher {
   readonly #dir: string;
   readonly #opts: WatchOptions;
   readonly #store: ManifestStore;
+  readonly #scanner: ManifestScanner;
   #mode: 'watch' | 'poll' = 'watch';
-  #fsWatcher: FSWatcher | undefined;
+  /** One watcher per directory, by path relative to the manifest directory ('' for itself). */
+  #fsWatchers = new Map<string, FSWatcher>();
   #poller: Promise<Poller> | undefined;
   #debounceTimer: NodeJS.Timeout | undefined;
   #scanning: Promise<StoreUpdate> | undefined;
@@ -55,6 +63,7 @@ class DirectoryWatcher implements ManifestWatcher {
     this.#dir = dir;
     this.#opts = opts;
     this.#store = new ManifestStore(opts.logger);
+    this.#scanner = new ManifestScanner(dir);
   }
 
   get state(): StoreState {
@@ -81,17 +90,58 @@ class DirectoryWatcher implements ManifestWatcher {
 
   #startFsWatch(): void {
     try {
-      this.#fsWatcher = watch(this.#dir, { recursive: true }, () => this.#changed());
-      this.#fsWatcher.on('error', (err) => {
-        this.#opts.logger?.warn({ err, dir: this.#dir }, 'fs.watch failed; polling the manifest directory instead');
-        this.#fsWatcher?.close();
-        this.#fsWatcher = undefined;
-        if (!this.#closed) void this.#startPolling().then(() => this.#changed());
-      });
+      this.#watchDirectory('');
     } catch (err) {
       this.#opts.logger?.info({ err, dir: this.#dir }, 'fs.watch unavailable; polling the manifest directory');
       this.#mode = 'poll';
     }
+  }
+
+  /** Watches one directory (non-recursively). Throws when fs.watch does. */
+  #watchDirectory(rel: string): void {
+    const watcher = watch(path.join(this.#dir, rel), () => this.#changed());
+    watcher.on('error', (err) => this.#watchFailed(err));
+    this.#fsWatchers.set(rel, watcher);
+  }
+
+  #watchFailed(err: unknown): void {
+    if (this.#mode === 'poll' || this.#closed) return;
+    this.#opts.logger?.warn({ err, dir: this.#dir }, 'fs.watch failed; polling the manifest directory instead');
+    this.#closeFsWatchers();
+    void this.#startPolling().then(() => this.#changed());
+  }
+
+  /**
+   * After a scan: watches the directories it walked that are not watched yet, and stops watching the ones it did
+   * not walk. Files written into a new directory before its watch started are picked up by one more rescan.
+   */
+  #followDirectories(dirs: readonly string[]): void {
+    if (this.#mode !== 'watch' || this.#closed) return;
+    const walked = new Set(dirs);
+    for (const [rel, watcher] of this.#fsWatchers) {
+      if (rel !== '' && !walked.has(rel)) {
+        watcher.close();
+        this.#fsWatchers.delete(rel);
+      }
+    }
+    let added = false;
+    for (const rel of dirs) {
+      if (this.#fsWatchers.has(rel)) continue;
+      try {
+        this.#watchDirectory(rel);
+        added = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone already: the next scan drops it
+        this.#watchFailed(err);
+        return;
+      }
+    }
+    if (added) this.#changed();
+  }
+
+  #closeFsWatchers(): void {
+    for (const watcher of this.#fsWatchers.values()) watcher.close();
+    this.#fsWatchers.clear();
   }
 
   async #startPolling(): Promise<void> {
@@ -134,11 +184,12 @@ class DirectoryWatcher implements ManifestWatcher {
   async #scanOnce(initial: boolean): Promise<StoreUpdate> {
     try {
       const started = performance.now();
-      const files = await scanManifestDir(this.#dir);
+      const { files, dirs, read } = await this.#scanner.scan();
       if (this.#closed) return { state: this.state, changed: new Set() };
+      this.#followDirectories(dirs);
       const update = this.#store.apply(files);
       const ms = Math.round(performance.now() - started);
-      const fields = { dir: this.#dir, files: files.length, ms, changed: [...update.changed] };
+      const fields = { dir: this.#dir, files: files.length, read, ms, changed: [...update.changed] };
       this.#opts.logger?.debug(fields, initial ? 'manifest directory loaded' : 'manifest directory rescanned');
       this.#publish(update, initial);
       return update;
@@ -165,8 +216,7 @@ class DirectoryWatcher implements ManifestWatcher {
     this.#closed = true;
     clearTimeout(this.#debounceTimer);
     this.#debounceTimer = undefined;
-    this.#fsWatcher?.close();
-    this.#fsWatcher = undefined;
+    this.#closeFsWatchers();
     await Promise.all([this.#scanning?.catch(() => undefined), this.#poller?.then((p) => p.stop())]);
   }
 }

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listManifestFiles, scanManifestDir } from '../../../control-plane/sources/index.js';
+import { ManifestScanner, listManifestFiles, scanManifestDir } from '../../../control-plane/sources/index.js';
 
 describe('scanning a manifest directory', () => {
   let dir = '';
@@ -52,5 +52,49 @@ describe('scanning a manifest directory', () => {
       assert.match(err.message, /cannot read the manifest directory .*nope/);
       return true;
     });
+  });
+});
+
+describe('ManifestScanner (incremental scans)', () => {
+  it('reads only new files and files whose fingerprint changed, even with the same size', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'meshlet-scanner-'));
+    try {
+      await mkdir(path.join(dir, 'sub'));
+      await writeFile(path.join(dir, 'a.yaml'), 'kind: a\n');
+      await writeFile(path.join(dir, 'sub/b.yaml'), 'kind: b\n');
+      const reads: string[] = [];
+      const scanner = new ManifestScanner(dir, {
+        read: (p) => {
+          reads.push(path.relative(dir, p));
+          return readFile(p, 'utf8');
+        },
+      });
+      const first = await scanner.scan();
+      assert.deepEqual([first.read, reads.sort(), first.dirs], [2, ['a.yaml', path.join('sub', 'b.yaml')], ['', 'sub']]);
+      assert.deepEqual(first.files, await scanManifestDir(dir), 'the same files as a complete scan');
+
+      reads.length = 0;
+      const second = await scanner.scan();
+      assert.deepEqual([second.read, reads], [0, []]);
+      assert.equal(second.files[0], first.files[0], 'an unchanged file is the previous object');
+      assert.equal(second.files[1], first.files[1]);
+
+      // Same size, new content and a new mtime: read again.
+      const b = path.join(dir, 'sub/b.yaml');
+      await writeFile(b, 'kind: c\n');
+      await utimes(b, new Date(), new Date(Date.now() + 5000));
+      await writeFile(path.join(dir, 'sub/c.yaml'), 'kind: d\n');
+      const third = await scanner.scan();
+      assert.deepEqual([third.read, reads.sort()], [2, [path.join('sub', 'b.yaml'), path.join('sub', 'c.yaml')]]);
+      assert.equal(third.files[0], first.files[0]);
+      assert.deepEqual(third.files.map((f) => f.text), ['kind: a\n', 'kind: c\n', 'kind: d\n']);
+
+      reads.length = 0;
+      await rm(path.join(dir, 'a.yaml'));
+      const fourth = await scanner.scan();
+      assert.deepEqual([fourth.read, fourth.files.map((f) => path.relative(dir, f.path))], [0, [path.join('sub', 'b.yaml'), path.join('sub', 'c.yaml')]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

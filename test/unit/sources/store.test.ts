@@ -1,7 +1,7 @@
 // The store keeps the last good version of every object, whatever happens to the files.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManifestStore, type ScannedFile, type StoreState } from '../../../control-plane/sources/index.js';
+import { ManifestStore, loadManifestText, type ScannedFile, type StoreState } from '../../../control-plane/sources/index.js';
 import type { Service } from '../../../control-plane/model/types.js';
 
 const svc = (name: string, port: number | string = 80, ns = 'default'): string =>
@@ -131,5 +131,50 @@ describe('ManifestStore', () => {
       state.errors.map((e) => `${e.file} ${e.code}`),
       ['a.yaml MESHLET_ERR_INVALID_YAML', 'b.yaml MESHLET_ERR_CONFLICT'],
     );
+  });
+
+  it('a rewrite of one file parses only that file; the other files keep their objects and maps', () => {
+    const parsed: string[] = [];
+    const store = new ManifestStore(undefined, {
+      load: (file, text, logger) => {
+        parsed.push(file);
+        return loadManifestText(file, text, logger);
+      },
+    });
+    const texts = { 'a.yaml': `${svc('a')}---\n${svc('b')}`, 'b.yaml': pod('p', '10.0.0.1'), 'c.yaml': svc('c') };
+    const before = store.apply(files(texts)).state;
+    parsed.length = 0;
+    // New ScannedFile objects and strings with the same text for a.yaml and b.yaml: not parsed again.
+    const update = store.apply(files({ ...texts, 'c.yaml': svc('c', 81) }));
+    assert.deepEqual(parsed, ['c.yaml']);
+    assert.deepEqual([...update.changed], ['services']);
+    assert.equal(update.state.services.get('default/a'), before.services.get('default/a'));
+    assert.equal(update.state.pods, before.pods);
+    assert.equal(portOf(update.state, 'default/c'), 81);
+  });
+
+  it('an incremental merge gives the state a complete merge gives, order included', () => {
+    const store = new ManifestStore();
+    const same = (texts: Record<string, string>): StoreState => {
+      const state = store.apply(files(texts)).state;
+      const fresh = new ManifestStore().apply(files(texts)).state;
+      for (const field of ['services', 'pods'] as const) {
+        assert.deepEqual([...state[field].keys()], [...fresh[field].keys()], `${field} in the same order`);
+        assert.deepEqual([...state[field].values()], [...fresh[field].values()]);
+      }
+      assert.deepEqual(state.errors, fresh.errors);
+      return state;
+    };
+    same({ 'a.yaml': `${svc('a')}---\n${svc('b')}`, 'b.yaml': `${svc('c')}---\n${pod('p', '10.0.0.1')}` });
+    // Reordered inside a file (new origins, so new objects), then changes of one object in each file.
+    same({ 'a.yaml': `${svc('b')}---\n${svc('a')}`, 'b.yaml': `${svc('c')}---\n${pod('p', '10.0.0.1')}` });
+    same({ 'a.yaml': `${svc('b')}---\n${svc('a', 81)}`, 'b.yaml': `${svc('c')}---\n${pod('p', '10.0.0.1')}` });
+    same({ 'a.yaml': `${svc('b')}---\n${svc('a', 81)}`, 'b.yaml': `${svc('c')}---\n${pod('p', '10.0.0.2')}` });
+    // An identity moved from one file to another, an object renamed, an error and its fix.
+    same({ 'a.yaml': `${svc('b')}---\n${svc('a', 81)}---\n${svc('c')}`, 'b.yaml': pod('p', '10.0.0.2') });
+    same({ 'a.yaml': `${svc('b')}---\n${svc('a2', 81)}---\n${svc('c')}`, 'b.yaml': pod('p', '10.0.0.2') });
+    const broken = store.apply(files({ 'a.yaml': `${svc('b', 70000)}---\n${svc('a2', 81)}---\n${svc('c')}`, 'b.yaml': pod('p', '10.0.0.2') })).state;
+    assert.equal(portOf(broken, 'default/b'), 80, 'the last good version');
+    same({ 'a.yaml': `${svc('b', 82)}---\n${svc('a2', 81)}---\n${svc('c')}`, 'b.yaml': pod('p', '10.0.0.2') });
   });
 });

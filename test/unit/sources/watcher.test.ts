@@ -2,7 +2,7 @@
 // must exit when the tests end, which it cannot with a leaked watcher or timer).
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -97,6 +97,49 @@ for (const mode of ['auto', 'poll'] as const) {
       const update = await w.rescan();
       assert.equal(update.changed.size, 0);
       assert.equal(updates.length, 1);
+    });
+
+    it('sees every atomic rename over a file, in a subdirectory and at the top level, then in-place writes', async () => {
+      // Linux, Node 20: a recursive fs.watch reports a file replaced by rename only the first time (nodejs/node#48437).
+      await mkdir(path.join(dir, 'sub'));
+      await write('sub/f.yaml', svc('f', 1));
+      const staging = await mkdtemp(path.join(tmpdir(), 'meshlet-staging-'));
+      try {
+        const w = await start();
+        const portOf = (name: string): number | undefined => w.state.services.get(`default/${name}`)?.ports[0]?.port;
+        const replace = async (rel: string, text: string): Promise<void> => {
+          const tmp = path.join(staging, 'next.yaml');
+          await writeFile(tmp, text);
+          await rename(tmp, path.join(dir, rel));
+        };
+        for (let i = 1; i <= 3; i++) {
+          await replace('sub/f.yaml', svc('f', 100 + i));
+          await until(() => portOf('f') === 100 + i, `rename ${i} over sub/f.yaml`);
+          await replace('a.yaml', svc('a', 200 + i));
+          await until(() => portOf('a') === 200 + i, `rename ${i} over a.yaml`);
+        }
+        await write('sub/f.yaml', svc('f', 300));
+        await until(() => portOf('f') === 300, 'the in-place write of sub/f.yaml');
+        await write('a.yaml', svc('a', 301));
+        await until(() => portOf('a') === 301, 'the in-place write of a.yaml');
+        assert.equal(updates.at(-1)?.state.services.get('default/f')?.ports[0]?.port, 300);
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
+    });
+
+    it('follows directories created and removed after start', async () => {
+      const w = await start();
+      await mkdir(path.join(dir, 'new/deeper'), { recursive: true });
+      await write('new/deeper/n.yaml', svc('n', 1));
+      await until(() => w.state.services.has('default/n'), 'the file in the new directory');
+      await write('new/deeper/n.yaml', svc('n', 2));
+      await until(() => w.state.services.get('default/n')?.ports[0]?.port === 2, 'its change');
+      await rm(path.join(dir, 'new'), { recursive: true });
+      await until(() => !w.state.services.has('default/n'), 'the removal of the directory');
+      await mkdir(path.join(dir, 'new'));
+      await write('new/m.yaml', svc('m'));
+      await until(() => w.state.services.has('default/m'), 'the file in the directory made again');
     });
 
     it('publishes nothing after close', async () => {
