@@ -48,7 +48,7 @@ export function installCleanup(): void {
 }
 
 export function startControlPlane(args: readonly string[]): MeshletProcess {
-  const proc = spawnMeshlet(['control-plane', ...args]);
+  const proc = spawnMeshlet(['control-plane', ...args], {}, { compiled: true });
   track(proc.child);
   return proc;
 }
@@ -91,8 +91,8 @@ export function startFloor(timeoutMs: number): Promise<FloorProcess> {
 }
 
 /**
- * VmRSS (MiB) of an idle `node` and an idle `node --import tsx`, measured side by side: how much of the
- * control plane's RSS is the tsx loader it runs under here (a deployment runs the compiled dist/ instead).
+ * VmRSS (MiB) of an idle `node` and an idle `node --import tsx`, measured side by side: the floor under the
+ * control plane's RSS (it runs compiled, as deployed) and under the bench process (it runs through tsx).
  */
 export async function loaderBaseline(): Promise<{ node: number; tsx: number }> {
   const idle = (execArgv: string[]): ChildProcess => {

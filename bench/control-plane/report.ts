@@ -33,7 +33,7 @@ export function printHeader(o: BenchOptions, cpus: number): void {
       `every response ACKed; ${o.connections} HTTP/2 connections shared by the clients, in the bench process.`,
   );
   console.log(
-    `Control plane: the real \`meshlet control-plane\` as a child process (tsx from source), --debounce-ms ${o.debounceMs}. ` +
+    `Control plane: the real \`meshlet control-plane\` as a child process (the compiled dist/cli/main.js, as deployed), --debounce-ms ${o.debounceMs}. ` +
       `Peer: the transport floor (floor-server.ts, a child process): a bare @grpc/grpc-js ADS server that writes one ` +
       `pre-encoded response holding the same ClusterLoadAssignment bytes to every stream; no model, translation or diff.`,
   );
@@ -49,8 +49,8 @@ export function printHeader(o: BenchOptions, cpus: number): void {
 
 export function printBaseline(b: { node: number; tsx: number }): void {
   console.log(
-    `RSS of an idle node: ${mib(b.node)} MiB; with --import tsx (how the control plane runs here): ${mib(b.tsx)} MiB ` +
-      `(so about ${mib(b.tsx - b.node)} MiB of the control plane's RSS below is the tsx loader).`,
+    `RSS of an idle node: ${mib(b.node)} MiB (the floor under every process's RSS below; ` +
+      `with --import tsx, as the bench process itself runs: ${mib(b.tsx)} MiB).`,
   );
 }
 

@@ -1,6 +1,7 @@
 // Starts the real `meshlet` command as a child process, from dist/ when running compiled or through tsx when
 // running from source (tests), and stops it by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,11 +19,18 @@ export interface MeshletProcess {
   stop(): Promise<void>;
 }
 
-export function spawnMeshlet(args: readonly string[], env: NodeJS.ProcessEnv = {}): MeshletProcess {
+export interface SpawnOptions {
+  /** Run the compiled dist/cli/main.js even from source, as a deployment does (benchmarks measure that). */
+  readonly compiled?: boolean;
+}
+
+export function spawnMeshlet(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: SpawnOptions = {}): MeshletProcess {
   const root = path.resolve(here, fromSource ? '../..' : '../../..');
-  const argv = fromSource
+  const compiled = path.join(root, 'dist/cli/main.js');
+  if (options.compiled && !existsSync(compiled)) throw new Error(`${compiled} does not exist: run \`npm run build\` first`);
+  const argv = fromSource && !options.compiled
     ? ['--import', 'tsx', path.join(root, 'cli/main.ts'), ...args]
-    : [path.join(root, 'dist/cli/main.js'), ...args];
+    : [compiled, ...args];
   const child = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const capture = (stream: NodeJS.ReadableStream | null): (() => string) => {
     let text = '';
