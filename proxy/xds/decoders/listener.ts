@@ -1,0 +1,104 @@
+// LDS: envoy.config.listener.v3.Listener → ProxyListener. The sidecar understands what meshlet's control plane
+// (and Istio) send a sidecar: the virtual outbound listener (use_original_dst), the virtual inbound listener
+// (original_dst listener filter), and per-service listeners with one filter chain ending in either an HTTP
+// connection manager using RDS over ADS or a TCP proxy to one cluster. Anything else is an error with its path.
+import { HTTP_CONNECTION_MANAGER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../../xds/type-urls.js';
+import type { ChainTarget, Decoded, ListenerKind, ProxyFilterChain, ProxyListener } from '../types.js';
+import { at, decodeMessage, index, isObj, Issues, list, num, obj, portNumber, required, str, unpackAny, wrapped, type Obj } from './read.js';
+
+export const LISTENER_MESSAGE = 'envoy.config.listener.v3.Listener';
+
+/** HttpConnectionManager: RDS over ADS (or `self`), and the router as the last HTTP filter. */
+function httpTarget(hcm: Obj, path: string, issues: Issues): ChainTarget {
+  const rds = hcm['rds'];
+  if (!isObj(rds)) {
+    issues.add(at(path, 'rds'), isObj(hcm['route_config']) ? 'inline route_config is not supported (use RDS)' : 'required');
+    return { kind: 'http', routeConfigName: '', statPrefix: str(hcm['stat_prefix']) };
+  }
+  const source = obj(rds['config_source']);
+  if (!isObj(source['ads']) && !isObj(source['self'])) issues.add(at(path, 'rds.config_source'), 'must be ads or self');
+  const routeConfigName = required(rds, 'route_config_name', at(path, 'rds'), issues);
+  const filters = list(hcm['http_filters']);
+  const last = obj(filters[filters.length - 1]);
+  if (str(obj(last['typed_config'])['type_url']) !== ROUTER) {
+    issues.add(at(path, 'http_filters'), 'the router must be the last HTTP filter');
+  }
+  return { kind: 'http', routeConfigName, statPrefix: str(hcm['stat_prefix']) };
+}
+
+function tcpTarget(tcp: Obj, path: string, issues: Issues): ChainTarget {
+  if (isObj(tcp['weighted_clusters'])) issues.add(at(path, 'weighted_clusters'), 'not supported');
+  const cluster = required(tcp, 'cluster', path, issues);
+  return { kind: 'tcp', cluster, statPrefix: str(tcp['stat_prefix']) };
+}
+
+/** The chain's last network filter decides what it does; meshlet's chains have exactly one filter. */
+function chainTarget(chain: Obj, path: string, issues: Issues): ChainTarget | undefined {
+  const filters = list(chain['filters']);
+  if (filters.length !== 1) {
+    issues.add(at(path, 'filters'), `expected one network filter, got ${filters.length}`);
+    return undefined;
+  }
+  const fpath = at(index(at(path, 'filters'), 0), 'typed_config');
+  const packed = unpackAny(obj(filters[0])['typed_config'], [HTTP_CONNECTION_MANAGER, TCP_PROXY], fpath, issues);
+  if (!packed) return undefined;
+  return packed.typeUrl === TCP_PROXY ? tcpTarget(packed.body, fpath, issues) : httpTarget(packed.body, fpath, issues);
+}
+
+function filterChain(v: unknown, path: string, issues: Issues): ProxyFilterChain | undefined {
+  const chain = obj(v);
+  const match = obj(chain['filter_chain_match']);
+  const target = chainTarget(chain, path, issues);
+  const port = wrapped(match['destination_port']);
+  const prefixRanges = list(match['prefix_ranges']).map((r) => {
+    const range = obj(r);
+    return `${str(range['address_prefix'])}/${num(wrapped(range['prefix_len'])) ?? 0}`;
+  });
+  if (!target) return undefined;
+  return { name: str(chain['name']), ...(port !== undefined && { destinationPort: num(port) ?? 0 }), prefixRanges, target };
+}
+
+function kindOf(l: Obj, chains: readonly ProxyFilterChain[]): ListenerKind {
+  if (wrapped(l['use_original_dst']) === true) return 'virtual-outbound';
+  const hasOriginalDst = list(l['listener_filters']).some((f) => str(obj(obj(f)['typed_config'])['type_url']) === ORIGINAL_DST);
+  if (hasOriginalDst && str(l['traffic_direction']) === 'INBOUND') return 'virtual-inbound';
+  return chains[0]?.target.kind ?? 'tcp';
+}
+
+function direction(v: unknown): ProxyListener['direction'] {
+  return v === 'INBOUND' || v === 'OUTBOUND' ? v : 'UNSPECIFIED';
+}
+
+/** Validates a decoded Listener; exported for tests that start from an object. */
+export function listenerFromObject(l: Obj, issues: Issues): Decoded<ProxyListener> {
+  const name = required(l, 'name', '', issues);
+  if (isObj(l['api_listener'])) issues.add('api_listener', 'API listeners are for proxyless clients, not the sidecar');
+  const socket = obj(obj(l['address'])['socket_address']);
+  if (!isObj(obj(l['address'])['socket_address'])) issues.add('address.socket_address', 'required');
+  const address = required(socket, 'address', 'address.socket_address', issues);
+  const port = portNumber(socket['port_value'], 'address.socket_address.port_value', issues);
+  const rawChains = list(l['filter_chains']);
+  if (rawChains.length === 0) issues.add('filter_chains', 'required');
+  const chains = rawChains.map((c, i) => filterChain(c, index('filter_chains', i), issues)).filter((c) => c !== undefined);
+  const kind = kindOf(l, chains);
+  if ((kind === 'http' || kind === 'tcp') && rawChains.length > 1) issues.add('filter_chains', 'a service listener has one filter chain');
+  const target = chains[0]?.target;
+  return issues.result(() => ({
+    name,
+    address,
+    port,
+    kind,
+    direction: direction(l['traffic_direction']),
+    bindToPort: wrapped(l['bind_to_port']) !== false,
+    ...(kind === 'http' && target?.kind === 'http' && { routeConfigName: target.routeConfigName }),
+    ...(kind === 'tcp' && target?.kind === 'tcp' && { cluster: target.cluster }),
+    filterChains: chains,
+  }));
+}
+
+/** Decodes and validates the `Any.value` bytes of a Listener. */
+export function decodeListener(bytes: Uint8Array): Decoded<ProxyListener> {
+  const issues = new Issues();
+  const l = decodeMessage(LISTENER_MESSAGE, bytes, '', issues);
+  return l ? listenerFromObject(l, issues) : issues.failure();
+}

@@ -1,0 +1,202 @@
+// The sidecar's own view of its xDS configuration: small, immutable domain types the validating decoders
+// (decoders/) produce from Envoy protos. Nothing outside proxy/xds/ sees a proto object.
+
+/** A problem found while decoding a resource, with the proto field path (`filter_chains[0].filters[0]...`). */
+export interface DecodeError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A decoder's answer: the domain object, or every error found (decoders never throw on bad input). */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly DecodeError[] };
+
+// ---- LDS ------------------------------------------------------------------------------------------------
+
+export type ListenerKind = 'http' | 'tcp' | 'virtual-outbound' | 'virtual-inbound';
+
+/** What a filter chain does with a connection: HTTP routing through RDS, or a TCP proxy to one cluster. */
+export type ChainTarget =
+  | { readonly kind: 'http'; readonly routeConfigName: string; readonly statPrefix: string }
+  | { readonly kind: 'tcp'; readonly cluster: string; readonly statPrefix: string };
+
+export interface ProxyFilterChain {
+  readonly name: string;
+  /** filter_chain_match.destination_port, when set. */
+  readonly destinationPort?: number;
+  /** filter_chain_match.prefix_ranges as `address/len`. */
+  readonly prefixRanges: readonly string[];
+  readonly target: ChainTarget;
+}
+
+export interface ProxyListener {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /**
+   * `virtual-outbound`: use_original_dst (0.0.0.0_15001); `virtual-inbound`: INBOUND with the original_dst
+   * listener filter (0.0.0.0_15006); otherwise the kind of its only filter chain.
+   */
+  readonly kind: ListenerKind;
+  readonly direction: 'INBOUND' | 'OUTBOUND' | 'UNSPECIFIED';
+  /** False for the per-service listeners the virtual outbound listener hands connections to. */
+  readonly bindToPort: boolean;
+  /** For `http` listeners: the RouteConfiguration named by the HCM's RDS config. */
+  readonly routeConfigName?: string;
+  /** For `tcp` listeners: the TCP proxy's cluster. */
+  readonly cluster?: string;
+  readonly filterChains: readonly ProxyFilterChain[];
+}
+
+// ---- RDS ------------------------------------------------------------------------------------------------
+
+export type PathMatch =
+  | { readonly kind: 'prefix'; readonly value: string; readonly caseSensitive: boolean }
+  | { readonly kind: 'path'; readonly value: string; readonly caseSensitive: boolean }
+  | { readonly kind: 'safe_regex'; readonly regex: RegExp };
+
+export type HeaderValueMatch =
+  | { readonly kind: 'exact' | 'prefix' | 'suffix' | 'contains'; readonly value: string; readonly ignoreCase: boolean }
+  | { readonly kind: 'safe_regex'; readonly regex: RegExp }
+  | { readonly kind: 'present'; readonly present: boolean };
+
+export interface HeaderMatch {
+  /** Lower-cased header name (HTTP/2 and Node both use lower case). */
+  readonly name: string;
+  readonly match: HeaderValueMatch;
+  readonly invert: boolean;
+}
+
+export interface WeightedCluster {
+  readonly name: string;
+  readonly weight: number;
+}
+
+export interface RetryPolicy {
+  /** retry_on conditions, e.g. `connect-failure`, `5xx`, `retriable-status-codes`. */
+  readonly retryOn: readonly string[];
+  /** num_retries; Envoy's default is 1. */
+  readonly numRetries: number;
+  readonly perTryTimeoutMs?: number;
+  readonly retriableStatusCodes: readonly number[];
+  readonly backOffBaseMs?: number;
+  readonly backOffMaxMs?: number;
+}
+
+export interface ProxyRoute {
+  readonly name: string;
+  readonly path: PathMatch;
+  readonly headers: readonly HeaderMatch[];
+  readonly action:
+    | { readonly kind: 'cluster'; readonly cluster: string }
+    | { readonly kind: 'weighted'; readonly clusters: readonly WeightedCluster[]; readonly totalWeight: number };
+  /** Route timeout in ms; 0 disables it. Envoy's default, when unset, is 15 s. */
+  readonly timeoutMs: number;
+  readonly retryPolicy?: RetryPolicy;
+}
+
+export interface ProxyVirtualHost {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly routes: readonly ProxyRoute[];
+  readonly retryPolicy?: RetryPolicy;
+}
+
+export interface ProxyRouteConfig {
+  readonly name: string;
+  readonly virtualHosts: readonly ProxyVirtualHost[];
+}
+
+// ---- CDS / EDS ------------------------------------------------------------------------------------------
+
+export type ClusterType = 'EDS' | 'ORIGINAL_DST' | 'LOGICAL_DNS' | 'STATIC';
+export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV' | 'CLUSTER_PROVIDED';
+
+export interface ProxyCluster {
+  readonly name: string;
+  readonly type: ClusterType;
+  readonly lbPolicy: LbPolicy;
+  /** connect_timeout; Envoy's default is 5 s. */
+  readonly connectTimeoutMs: number;
+  /** HTTP/2 (h2c, gRPC) to the upstream. */
+  readonly http2: boolean;
+  /** EDS: the name asked of EDS (eds_cluster_config.service_name, else the cluster name). */
+  readonly edsServiceName?: string;
+  /** LOGICAL_DNS and STATIC: the inline load_assignment. */
+  readonly loadAssignment?: ProxyAssignment;
+  /** ORIGINAL_DST: upstream_bind_config.source_address (InboundPassthroughClusterIpv4 binds 127.0.0.6). */
+  readonly sourceAddress?: string;
+}
+
+export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
+
+export interface ProxyEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly weight: number;
+  readonly health: HealthStatus;
+}
+
+export interface ProxyLocality {
+  readonly region: string;
+  readonly zone: string;
+  readonly subZone: string;
+  /** load_balancing_weight of the locality; 1 when unset. */
+  readonly weight: number;
+  readonly priority: number;
+  readonly endpoints: readonly ProxyEndpoint[];
+}
+
+export interface ProxyAssignment {
+  readonly clusterName: string;
+  readonly localities: readonly ProxyLocality[];
+}
+
+// ---- NDS (meshlet.v1.NameTable) -------------------------------------------------------------------------
+
+export interface NamePort {
+  readonly name: string;
+  readonly protocol: string;
+  readonly port: number;
+}
+
+export interface NameEndpoint {
+  readonly ip: string;
+  readonly hostname: string;
+  readonly ready: boolean;
+  readonly ports: readonly NamePort[];
+}
+
+export interface NameService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly kind: 'CLUSTER_IP' | 'HEADLESS' | 'EXTERNAL_NAME';
+  readonly clusterIps: readonly string[];
+  readonly externalName: string;
+  readonly ports: readonly NamePort[];
+  readonly endpoints: readonly NameEndpoint[];
+  readonly imported: boolean;
+  readonly clustersetIps: readonly string[];
+  readonly clusterIds: readonly string[];
+}
+
+export interface NameTable {
+  readonly clusterDomain: string;
+  readonly clustersetDomain: string;
+  readonly clusterId: string;
+  readonly services: readonly NameService[];
+  readonly namespaces: readonly string[];
+  readonly schemaVersion: string;
+}
+
+// ---- the whole configuration ----------------------------------------------------------------------------
+
+/** Everything the sidecar holds, by resource name; a new object (maps swapped whole) after every change. */
+export interface ProxyConfig {
+  readonly listeners: ReadonlyMap<string, ProxyListener>;
+  readonly routes: ReadonlyMap<string, ProxyRouteConfig>;
+  readonly clusters: ReadonlyMap<string, ProxyCluster>;
+  readonly assignments: ReadonlyMap<string, ProxyAssignment>;
+  readonly nameTables: ReadonlyMap<string, NameTable>;
+  /** The accepted version per type URL (SotW version_info or delta system_version_info). */
+  readonly versions: ReadonlyMap<string, string>;
+}

@@ -1,0 +1,94 @@
+// CDS and EDS decoders: the control plane's clusters and assignments, and every error with its path.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DiscoveryType, LbPolicy } from '../../../control-plane/translate/enums.js';
+import { decodeCluster, DEFAULT_CONNECT_TIMEOUT_MS } from '../../../proxy/xds/decoders/cluster.js';
+import { decodeClusterLoadAssignment } from '../../../proxy/xds/decoders/endpoint.js';
+import { makeResource } from '../../../xds/resource.js';
+import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT } from '../../../xds/type-urls.js';
+import { errorsOf, served, valueOf } from './decoder-helpers.js';
+
+const GREETER = 'outbound|50051||greeter.default.svc.cluster.local';
+
+void test('CDS: EDS over ADS with HTTP/2, ORIGINAL_DST passthrough, STATIC blackhole, LOGICAL_DNS', () => {
+  assert.deepEqual(valueOf(decodeCluster(served(CLUSTER, GREETER).encoded)), {
+    name: GREETER,
+    type: 'EDS',
+    lbPolicy: 'ROUND_ROBIN',
+    connectTimeoutMs: 10_000,
+    http2: true,
+    edsServiceName: GREETER,
+  });
+  assert.equal(valueOf(decodeCluster(served(CLUSTER, 'outbound|5432||db.default.svc.cluster.local').encoded)).http2, false);
+  const inbound = valueOf(decodeCluster(served(CLUSTER, 'InboundPassthroughClusterIpv4').encoded));
+  assert.deepEqual([inbound.type, inbound.lbPolicy, inbound.sourceAddress], ['ORIGINAL_DST', 'CLUSTER_PROVIDED', '127.0.0.6']);
+  const blackhole = valueOf(decodeCluster(served(CLUSTER, 'BlackHoleCluster').encoded));
+  assert.deepEqual([blackhole.type, blackhole.loadAssignment?.localities], ['STATIC', []]);
+  const dns = valueOf(decodeCluster(served(CLUSTER, 'outbound|443||search.default.svc.cluster.local').encoded));
+  assert.equal(dns.type, 'LOGICAL_DNS');
+  assert.deepEqual(dns.loadAssignment?.localities[0]?.endpoints, [{ address: 'search.example.com', port: 443, weight: 1, health: 'UNKNOWN' }]);
+});
+
+void test("CDS: Envoy's defaults when fields are unset", () => {
+  const c = valueOf(decodeCluster(makeResource(CLUSTER, 'c', { name: 'c', type: DiscoveryType.EDS, eds_cluster_config: { eds_config: { ads: {} }, service_name: 's' } }).encoded));
+  assert.deepEqual([c.lbPolicy, c.connectTimeoutMs, c.edsServiceName, c.http2], ['ROUND_ROBIN', DEFAULT_CONNECT_TIMEOUT_MS, 's', false]);
+});
+
+const clusterCases: readonly { name: string; body: Record<string, unknown>; errors: string[] }[] = [
+  { name: 'defaults: unnamed STATIC', body: { connect_timeout: { seconds: -1 } }, errors: ['name: required', 'connect_timeout: not a valid non-negative duration'] },
+  {
+    name: 'EDS from a non-ADS source, unsupported policy',
+    body: { name: 'c', type: DiscoveryType.EDS, lb_policy: 7, eds_cluster_config: { eds_config: { path: '/x' } } },
+    errors: [
+      'lb_policy: LOAD_BALANCING_POLICY_CONFIG is not supported (one of ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, CLUSTER_PROVIDED)',
+      'eds_cluster_config.eds_config: must be ads or self',
+    ],
+  },
+  {
+    name: 'ORIGINAL_DST with ROUND_ROBIN',
+    body: { name: 'c', type: DiscoveryType.ORIGINAL_DST, lb_policy: LbPolicy.ROUND_ROBIN },
+    errors: ['lb_policy: an ORIGINAL_DST cluster must use CLUSTER_PROVIDED'],
+  },
+  {
+    name: 'LOGICAL_DNS without its endpoint',
+    body: { name: 'c', type: DiscoveryType.LOGICAL_DNS },
+    errors: ['load_assignment: a LOGICAL_DNS cluster needs exactly one endpoint'],
+  },
+];
+
+for (const c of clusterCases) {
+  void test(`CDS invalid: ${c.name}`, () => {
+    assert.deepEqual(errorsOf(decodeCluster(makeResource(CLUSTER, 'c', c.body).encoded)), c.errors);
+  });
+}
+
+void test('EDS: localities with zone, sub-zone, weight and health from the control plane', () => {
+  const a = valueOf(decodeClusterLoadAssignment(served(CLUSTER_LOAD_ASSIGNMENT, GREETER).encoded));
+  assert.equal(a.clusterName, GREETER);
+  assert.deepEqual(a.localities, [
+    { region: '', zone: 'z1', subZone: 'node-1', weight: 1, priority: 0, endpoints: [{ address: '10.244.1.2', port: 50051, weight: 1, health: 'HEALTHY' }] },
+    { region: '', zone: 'z2', subZone: 'node-2', weight: 1, priority: 0, endpoints: [{ address: '10.244.2.2', port: 50051, weight: 1, health: 'HEALTHY' }] },
+  ]);
+});
+
+const socket = (address: string, port_value?: number): Record<string, unknown> => ({
+  endpoint: { address: { socket_address: { address, ...(port_value !== undefined && { port_value }) } } },
+});
+
+void test('EDS invalid: every error with its path', () => {
+  const bytes = makeResource(CLUSTER_LOAD_ASSIGNMENT, '', {
+    endpoints: [
+      { lb_endpoints: [socket('10.0.0.1', 80), socket('example.com', 80), socket('10.0.0.1', 80)] },
+      { priority: 2, load_balancing_weight: { value: 0 }, lb_endpoints: [{ ...socket('10.0.0.2'), load_balancing_weight: { value: 0 } }] },
+    ],
+  }).encoded;
+  assert.deepEqual(errorsOf(decodeClusterLoadAssignment(bytes)), [
+    'cluster_name: required',
+    'endpoints[0].lb_endpoints[1].endpoint.address.socket_address.address: "example.com" is not an IP address',
+    'endpoints[0].lb_endpoints[2].endpoint.address.socket_address: 10.0.0.1:80 is listed twice',
+    'endpoints[1].lb_endpoints[0].endpoint.address.socket_address.port_value: required',
+    'endpoints[1].lb_endpoints[0].load_balancing_weight: 0 is not a weight (≥ 1)',
+    'endpoints[1].load_balancing_weight: 0 is not a weight (≥ 1)',
+    'endpoints: priorities 0,2 have gaps (must be 0..N)',
+  ]);
+});
