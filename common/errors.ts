@@ -18,6 +18,8 @@ export const ErrorCode = {
   INVALID_XDS_REQUEST: 'MESHLET_ERR_INVALID_XDS_REQUEST',
   /** A translated snapshot fails its consistency check (a route names a cluster that does not exist). */
   INCONSISTENT_SNAPSHOT: 'MESHLET_ERR_INCONSISTENT_SNAPSHOT',
+  /** Traffic capture (iptables in the pod's network namespace) could not be set up or removed. */
+  CAPTURE_FAILED: 'MESHLET_ERR_CAPTURE_FAILED',
   /** Something meshlet itself got wrong. */
   INTERNAL: 'MESHLET_ERR_INTERNAL',
 } as const;
@@ -43,6 +45,7 @@ const GRPC_STATUS: Readonly<Record<ErrorCodeValue, number>> = {
   MESHLET_ERR_INVALID_FLAG: 3,
   MESHLET_ERR_INVALID_XDS_REQUEST: 3,
   MESHLET_ERR_INCONSISTENT_SNAPSHOT: 9, // FAILED_PRECONDITION
+  MESHLET_ERR_CAPTURE_FAILED: 9,
   MESHLET_ERR_INTERNAL: 13, // INTERNAL
 };
 
@@ -56,6 +59,7 @@ const HTTP_STATUS: Readonly<Record<ErrorCodeValue, number>> = {
   MESHLET_ERR_INVALID_FLAG: 400,
   MESHLET_ERR_INVALID_XDS_REQUEST: 400,
   MESHLET_ERR_INCONSISTENT_SNAPSHOT: 500,
+  MESHLET_ERR_CAPTURE_FAILED: 500,
   MESHLET_ERR_INTERNAL: 500,
 };
 
