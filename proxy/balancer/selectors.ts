@@ -24,7 +24,7 @@ export class RandomSelector implements HostSelector {
   private readonly draw: WeightedDraw;
 
   constructor(
-    private readonly hosts: readonly LbHost[],
+    protected readonly hosts: readonly LbHost[],
     private readonly random: RandomSource,
   ) {
     this.draw = new WeightedDraw(hosts.map((h) => h.endpoint.weight));
@@ -39,20 +39,11 @@ export class RandomSelector implements HostSelector {
  * Least request with the power of two choices (Envoy's LEAST_REQUEST, choice_count 2): draw two hosts at random
  * (weighted by endpoint weight) and take the one with fewer requests in flight; the first on a tie.
  */
-export class LeastRequestSelector implements HostSelector {
-  private readonly draw: WeightedDraw;
-
-  constructor(
-    private readonly hosts: readonly LbHost[],
-    private readonly random: RandomSource,
-  ) {
-    this.draw = new WeightedDraw(hosts.map((h) => h.endpoint.weight));
-  }
-
-  select(): LbHost | undefined {
-    const a = this.hosts[this.draw.index(this.random())];
+export class LeastRequestSelector extends RandomSelector {
+  override select(): LbHost | undefined {
+    const a = super.select();
     if (this.hosts.length < 2 || a === undefined) return a;
-    const b = this.hosts[this.draw.index(this.random())];
+    const b = super.select();
     if (b === undefined) return a;
     return b.stats.activeRequests < a.stats.activeRequests ? b : a;
   }
