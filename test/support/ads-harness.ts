@@ -5,7 +5,7 @@ import type { ControlPlaneMetrics } from '../../control-plane/admin/metrics.js';
 import { SnapshotCache, type Resolver, type SnapshotCacheOptions } from '../../control-plane/cache/snapshot-cache.js';
 import { AdsServer, type AdsServerOptions } from '../../control-plane/server/server.js';
 import type { ResourceSet } from '../../xds/resource.js';
-import { DeltaAdsClient, SotwAdsClient, type ClientOptions, type NodeSpec } from './ads-client.js';
+import { DeltaAdsClient, SotwAdsClient, type ClientOptions, type NodeSpec, type SotwResponse } from './ads-client.js';
 
 /** Sums per metric and attribute `type` (or `stream`), e.g. counts.get('nacks:CDS'). */
 export class CountingMetrics {
@@ -48,6 +48,23 @@ export interface AdsHarness {
 }
 
 export const SIDECAR = (id: string): NodeSpec => ({ id, metadata: { ROLE: 'sidecar', NAMESPACE: 'default' } });
+
+/**
+ * The start most tests share: a SotW sidecar (`id`) subscribes to `typeUrl` (all, or `names`), receives its first
+ * response and ACKs it. Returns the client and that first response.
+ */
+export async function ackedSotwSidecar(
+  ads: AdsHarness,
+  typeUrl: string,
+  names?: readonly string[],
+  id = 'sidecar-1',
+): Promise<{ c: SotwAdsClient; first: SotwResponse }> {
+  const c = ads.sotw(SIDECAR(id));
+  c.subscribe(typeUrl, names);
+  const first = await c.next(typeUrl);
+  c.ack(first);
+  return { c, first };
+}
 
 export async function startAds(
   cacheOptions: SnapshotCacheOptions = {},

@@ -7,7 +7,7 @@ import { formatProxyStatus } from '../../../control-plane/admin/proxy-status.js'
 import { startAdminServer } from '../../../control-plane/admin/server.js';
 import type { SynczEntry } from '../../../control-plane/admin/syncz.js';
 import { CLUSTER } from '../../../xds/type-urls.js';
-import { SIDECAR, eventually, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, eventually, startAds } from '../../support/ads-harness.js';
 import { cluster, mesh, resourceSet, assignment } from '../../support/xds-fixtures.js';
 
 async function startAll(ready: { value: boolean }) {
@@ -44,10 +44,7 @@ test('syncz follows a proxy from NOT SENT to SYNCED to NACKED, and proxy-status 
   const env = await startAll(ready);
   t.after(() => env.close());
   env.ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = env.ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  const v1 = await c.next(CLUSTER);
-  c.ack(v1);
+  const { c, first: v1 } = await ackedSotwSidecar(env.ads, CLUSTER);
   const syncz = async (): Promise<SynczEntry[]> => (await (await env.get('/debug/syncz')).json()) as SynczEntry[];
   await eventually(async () => (await syncz())[0]?.types['CDS']?.status === 'SYNCED');
   let entry = (await syncz())[0];
@@ -74,9 +71,7 @@ test('config_dump returns what was sent to a proxy; unknown or missing proxy ids
   const env = await startAll({ value: true });
   t.after(() => env.close());
   env.ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = env.ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  c.ack(await c.next(CLUSTER));
+  await ackedSotwSidecar(env.ads, CLUSTER);
   const dump = (await (await env.get('/debug/config_dump?proxy=sidecar-1')).json()) as {
     configs: Array<{ type_url: string; resources: Array<{ name: string }> }>;
   };

@@ -6,7 +6,7 @@ import { nextGroupSnapshot } from '../../../control-plane/cache/group-snapshot.j
 import { SnapshotCache } from '../../../control-plane/cache/snapshot-cache.js';
 import { ErrorCode } from '../../../common/errors.js';
 import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION } from '../../../xds/type-urls.js';
-import { SIDECAR, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, SIDECAR, startAds } from '../../support/ads-harness.js';
 import { assignment, cluster, clusterName, listener, mesh, resourceSet, routeConfig } from '../../support/xds-fixtures.js';
 
 const SIDECARS = { role: 'sidecar', namespace: 'default' } as const;
@@ -33,10 +33,7 @@ void test('an inconsistent snapshot is refused: the previous one stays, the erro
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  const v1 = await c.next(CLUSTER);
-  c.ack(v1);
+  const { c, first: v1 } = await ackedSotwSidecar(ads, CLUSTER);
 
   // The route names cluster b, which is not in CDS.
   ads.publish(resourceSet(cluster('a'), assignment('a', ['10.0.0.1']), routeConfig('80', ['a', 'b']), listener('0.0.0.0_80', 80, '80')));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT, SHORT_NAME } from '../../../xds/type-urls.js';
-import { SIDECAR, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, startAds } from '../../support/ads-harness.js';
 import { clusterName, mesh } from '../../support/xds-fixtures.js';
 
 const TIGHT = { sendBudgetBytes: 1, streamBudgetBytes: 1 };
@@ -12,9 +12,7 @@ void test('with a tight budget, versions published while a push is in flight coa
   const ads = await startAds({}, TIGHT);
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER_LOAD_ASSIGNMENT, [clusterName('a')]);
-  c.ack(await c.next(CLUSTER_LOAD_ASSIGNMENT));
+  const { c } = await ackedSotwSidecar(ads, CLUSTER_LOAD_ASSIGNMENT, [clusterName('a')]);
 
   ads.publish(mesh({ a: ['10.0.0.2'] })); // written at once
   ads.publish(mesh({ a: ['10.0.0.3'] })); // pending: the stream has unflushed bytes
@@ -35,9 +33,7 @@ void test('with a tight budget, a multi-type change still arrives in push order,
   const ads = await startAds({}, TIGHT);
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  c.ack(await c.next(CLUSTER));
+  const { c } = await ackedSotwSidecar(ads, CLUSTER);
   c.subscribe(CLUSTER_LOAD_ASSIGNMENT, [clusterName('a'), clusterName('b')]);
   c.ack(await c.next(CLUSTER_LOAD_ASSIGNMENT));
 

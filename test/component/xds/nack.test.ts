@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syncStatusOf } from '../../../control-plane/server/sync-state.js';
 import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT } from '../../../xds/type-urls.js';
-import { eventually, SIDECAR, startAds, type AdsHarness } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, eventually, startAds, type AdsHarness } from '../../support/ads-harness.js';
 import { assignment, cluster, clusterName, mesh, resourceSet } from '../../support/xds-fixtures.js';
 
 function cdsState(ads: AdsHarness, id: string) {
@@ -14,10 +14,7 @@ void test('a NACK is recorded with its error, the proxy keeps the old version, a
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  const v1 = await c.next(CLUSTER);
-  c.ack(v1);
+  const { c, first: v1 } = await ackedSotwSidecar(ads, CLUSTER);
   await eventually(() => syncStatusOf(cdsState(ads, 'sidecar-1')) === 'SYNCED');
 
   ads.publish(resourceSet(cluster('a', 99), assignment('a', ['10.0.0.1'])));
@@ -48,9 +45,7 @@ void test('an EDS resource rejected by a NACK goes out again with the next versi
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'], b: ['10.0.0.2'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER_LOAD_ASSIGNMENT, [clusterName('a'), clusterName('b')]);
-  c.ack(await c.next(CLUSTER_LOAD_ASSIGNMENT));
+  const { c } = await ackedSotwSidecar(ads, CLUSTER_LOAD_ASSIGNMENT, [clusterName('a'), clusterName('b')]);
 
   ads.publish(mesh({ a: ['10.0.0.99'], b: ['10.0.0.2'] }));
   const rejected = await c.next(CLUSTER_LOAD_ASSIGNMENT);
@@ -66,10 +61,7 @@ void test('a request carrying a stale nonce is ignored: no NACK recorded, no res
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  const v1 = await c.next(CLUSTER);
-  c.ack(v1);
+  const { c, first: v1 } = await ackedSotwSidecar(ads, CLUSTER);
 
   ads.publish(mesh({ a: ['10.0.0.1'], b: ['10.0.0.2'] }));
   const v2 = await c.next(CLUSTER);

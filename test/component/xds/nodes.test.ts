@@ -6,7 +6,7 @@ import type { ConfigGroup } from '../../../control-plane/translate/types.js';
 import { groupKey } from '../../../control-plane/translate/types.js';
 import type { ConfigDump } from '../../../control-plane/server/proxy-table.js';
 import { CLUSTER, LISTENER } from '../../../xds/type-urls.js';
-import { eventually, SIDECAR, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, eventually, SIDECAR, startAds } from '../../support/ads-harness.js';
 import { clusterName, listener, mesh } from '../../support/xds-fixtures.js';
 
 const GREETER = 'greeter.default.svc.cluster.local:50051';
@@ -90,9 +90,7 @@ void test('the proxy table: config dump of a connected proxy, and removal when i
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  c.ack(await c.next(CLUSTER));
+  const { c } = await ackedSotwSidecar(ads, CLUSTER);
   await eventually(() => [...ads.server.proxies()][0]?.types.get(CLUSTER)?.ackedVersion !== undefined);
 
   const dump = ads.server.configDump('sidecar-1') as ConfigDump;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syncStatusOf } from '../../../control-plane/server/sync-state.js';
 import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION, SHORT_NAME } from '../../../xds/type-urls.js';
-import { eventually, SIDECAR, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, eventually, SIDECAR, startAds } from '../../support/ads-harness.js';
 import { clusterName, listener, mesh } from '../../support/xds-fixtures.js';
 
 void test('a wildcard CDS and LDS request gets the complete sets, versioned, with a nonce', async (t) => {
@@ -52,9 +52,7 @@ void test('a change to every type is pushed in the order CDS, EDS, LDS, RDS', as
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(CLUSTER);
-  c.ack(await c.next(CLUSTER));
+  const { c } = await ackedSotwSidecar(ads, CLUSTER);
   c.subscribe(CLUSTER_LOAD_ASSIGNMENT, [clusterName('a')]);
   c.ack(await c.next(CLUSTER_LOAD_ASSIGNMENT));
   c.subscribe(LISTENER);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLUSTER_LOAD_ASSIGNMENT, LISTENER } from '../../../xds/type-urls.js';
-import { SIDECAR, startAds } from '../../support/ads-harness.js';
+import { ackedSotwSidecar, SIDECAR, startAds } from '../../support/ads-harness.js';
 import { clusterName, listener, mesh } from '../../support/xds-fixtures.js';
 
 const names = (resp: { resources: readonly { name: string }[] }): string[] => resp.resources.map((r) => r.name).sort();
@@ -72,9 +72,7 @@ void test('the legacy wildcard: once a name was subscribed, an empty list unsubs
   const ads = await startAds();
   t.after(() => ads.close());
   ads.publish(mesh({ a: ['10.0.0.1'] }, [listener('0.0.0.0_81', 81, '80')]));
-  const c = ads.sotw(SIDECAR('sidecar-1'));
-  c.subscribe(LISTENER, ['0.0.0.0_81']);
-  c.ack(await c.next(LISTENER));
+  const { c } = await ackedSotwSidecar(ads, LISTENER, ['0.0.0.0_81']);
 
   c.subscribe(LISTENER, []);
   const emptied = await c.next(LISTENER);
