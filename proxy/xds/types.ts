@@ -82,6 +82,15 @@ export interface RetryPolicy {
   readonly backOffMaxMs?: number;
 }
 
+/**
+ * How a hashing balancer (RING_HASH, MAGLEV) keys a request (RouteAction.hash_policy): the first policy that
+ * yields a value wins; without one the pick is as if at random.
+ */
+export type HashPolicy =
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'cookie'; readonly name: string }
+  | { readonly kind: 'source_ip' };
+
 export interface ProxyRoute {
   readonly name: string;
   readonly path: PathMatch;
@@ -92,6 +101,8 @@ export interface ProxyRoute {
   /** Route timeout in ms; 0 disables it. Envoy's default, when unset, is 15 s. */
   readonly timeoutMs: number;
   readonly retryPolicy?: RetryPolicy;
+  /** RouteAction.hash_policy, in order; empty when unset. */
+  readonly hashPolicy: readonly HashPolicy[];
 }
 
 export interface ProxyVirtualHost {
@@ -111,6 +122,38 @@ export interface ProxyRouteConfig {
 export type ClusterType = 'EDS' | 'ORIGINAL_DST' | 'LOGICAL_DNS' | 'STATIC';
 export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV' | 'CLUSTER_PROVIDED';
 
+/**
+ * envoy.config.cluster.v3.OutlierDetection, as far as the sidecar implements it. Envoy's defaults apply to
+ * unset fields; a threshold of 0 (or an enforcing percentage of 0 in the proto) disables that detector.
+ */
+export interface OutlierDetection {
+  /** consecutive_5xx (default 5): 5xx responses and local-origin failures in a row that eject a host. */
+  readonly consecutive5xx: number;
+  /** consecutive_gateway_failure (502, 503, 504 and connect failures; default 5, enforcing default 0 → off). */
+  readonly consecutiveGatewayFailure: number;
+  /** interval (default 10 s): how often ejections are reviewed. */
+  readonly intervalMs: number;
+  /** base_ejection_time (default 30 s), multiplied by the number of times the host was ejected. */
+  readonly baseEjectionTimeMs: number;
+  /** max_ejection_time (default 300 s): the cap of that product. */
+  readonly maxEjectionTimeMs: number;
+  /** max_ejection_percent (default 10); at least one host may always be ejected, as Envoy does. */
+  readonly maxEjectionPercent: number;
+}
+
+/** circuit_breakers.thresholds of the DEFAULT priority (Envoy's defaults: 1024 / 1024 / 1024 / 3). */
+export interface CircuitBreakers {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+  /**
+   * thresholds.retry_budget: when set, it replaces maxRetries (Envoy): retries in flight may be at most
+   * budgetPercent of the active plus pending requests, and never fewer than minRetryConcurrency.
+   */
+  readonly retryBudget?: { readonly budgetPercent: number; readonly minRetryConcurrency: number };
+}
+
 export interface ProxyCluster {
   readonly name: string;
   readonly type: ClusterType;
@@ -125,6 +168,9 @@ export interface ProxyCluster {
   readonly loadAssignment?: ProxyAssignment;
   /** ORIGINAL_DST: upstream_bind_config.source_address (InboundPassthroughClusterIpv4 binds 127.0.0.6). */
   readonly sourceAddress?: string;
+  /** outlier_detection; absent means no outlier detection (Envoy's default). */
+  readonly outlierDetection?: OutlierDetection;
+  readonly circuitBreakers: CircuitBreakers;
 }
 
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';

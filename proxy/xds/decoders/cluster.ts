@@ -8,6 +8,9 @@ import { decodeMessage, durationMs, isObj, Issues, obj, required, str, unpackAny
 
 export const CLUSTER_MESSAGE = 'envoy.config.cluster.v3.Cluster';
 
+/** Envoy's circuit breaker thresholds when unset. */
+export const DEFAULT_CIRCUIT_BREAKERS = Object.freeze({ maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 });
+
 /** Envoy's connect_timeout when unset. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
@@ -70,6 +73,7 @@ export function clusterFromObject(c: Obj, issues: Issues): Decoded<ProxyCluster>
     lbPolicy: policy,
     connectTimeoutMs,
     http2: isHttp2,
+    circuitBreakers: DEFAULT_CIRCUIT_BREAKERS,
     ...(eds !== undefined && { edsServiceName: eds }),
     ...(loadAssignment && { loadAssignment }),
     ...(source !== '' && { sourceAddress: source }),

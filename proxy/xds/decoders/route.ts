@@ -107,7 +107,7 @@ function route(v: unknown, path: string, issues: Issues): ProxyRoute | undefined
   const timeoutMs = durationMs(ra['timeout'], at(apath, 'timeout'), issues) ?? DEFAULT_ROUTE_TIMEOUT_MS;
   const retry = isObj(ra['retry_policy']) ? retryPolicy(ra['retry_policy'], at(apath, 'retry_policy'), issues) : undefined;
   if (!match || !act || headers.some((h) => h === undefined)) return undefined;
-  return { name: str(r['name']), path: match, headers: headers as HeaderMatch[], action: act, timeoutMs, ...(retry && { retryPolicy: retry }) };
+  return { name: str(r['name']), path: match, headers: headers as HeaderMatch[], action: act, timeoutMs, hashPolicy: [], ...(retry && { retryPolicy: retry }) };
 }
 
 function virtualHost(v: unknown, path: string, issues: Issues): ProxyVirtualHost {
