@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerControlPlane } from './control-plane.js';
 import { registerProxyStatus } from './proxy-status.js';
+import { registerSidecar } from './sidecar.js';
 
 const program = new Command()
   .name('meshlet')
@@ -14,6 +15,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)');
 
 registerControlPlane(program);
+registerSidecar(program);
 registerProxyStatus(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 // The control plane's admin HTTP server (127.0.0.1:15014 by default, as Istio's istiod monitoring port):
 // health, readiness, xDS sync state, per-proxy config dumps, configuration errors and Prometheus metrics.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { listenAdmin, sendJson, sendText, type AdminServer } from '../../common/admin-http.js';
 import type { PrometheusMetrics } from '../../common/prometheus.js';
 import type { ConfigError } from '../model/types.js';
 import type { ProxyRegistry } from '../server/sync-state.js';
@@ -18,26 +18,6 @@ export interface AdminSources {
   readonly modelSummary: () => unknown;
   /** Consistency errors of the cache (snapshots refused), per config group. */
   readonly cacheErrors: () => unknown;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, replacer, 2) + '\n';
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Bytes (encoded Any values) are shown as base64, as Envoy's config_dump does for opaque fields. */
-function replacer(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer') {
-    const data = (value as { data?: unknown }).data;
-    if (Array.isArray(data)) return Buffer.from(data as number[]).toString('base64');
-  }
-  return value;
-}
-
-function sendText(res: http.ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(text);
 }
 
 function route(sources: AdminSources, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -77,23 +57,8 @@ function route(sources: AdminSources, req: http.IncomingMessage, res: http.Serve
   }
 }
 
-export interface AdminServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type { AdminServer };
 
-export async function startAdminServer(sources: AdminSources, host: string, port: number): Promise<AdminServer> {
-  const server = http.createServer((req, res) => route(sources, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startAdminServer(sources: AdminSources, host: string, port: number): Promise<AdminServer> {
+  return listenAdmin((req, res) => route(sources, req, res), host, port);
 }

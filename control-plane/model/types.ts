@@ -50,6 +50,48 @@ export interface Service {
   /** status.loadBalancer.ingress[].ip and spec.loadBalancerIP, when set. */
   readonly loadBalancerIPs: readonly string[];
   readonly publishNotReadyAddresses: boolean;
+  /**
+   * Resilience and balancing settings from the Service's `meshlet.io/*` annotations (docs/annotations.md), for
+   * all its ports; undefined when none is set, and then translation is exactly as without annotations.
+   */
+  readonly policy?: ServicePolicy;
+}
+
+/** The load-balancing policies a Service may ask for (Envoy's Cluster.LbPolicy names). */
+export type LbPolicyName = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
+
+/** What a hashing balancer keys a request on (`meshlet.io/hash-on`), in order: the first that yields wins. */
+export type HashOn =
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'cookie'; readonly name: string }
+  | { readonly kind: 'source-ip' };
+
+/**
+ * One optional field per annotation, each validated on its own: a bad value is reported and leaves only its own
+ * setting at the default. Durations are whole milliseconds.
+ */
+export interface ServicePolicy {
+  readonly lbPolicy?: LbPolicyName;
+  /** Only set together with lbPolicy RING_HASH or MAGLEV. */
+  readonly hashOn?: readonly HashOn[];
+  readonly connectTimeoutMs?: number;
+  /** The route timeout; 0 disables it. */
+  readonly timeoutMs?: number;
+  readonly perTryTimeoutMs?: number;
+  /** num_retries; 0 means no retry policy at all. */
+  readonly retries?: number;
+  readonly retryOn?: readonly string[];
+  readonly retryStatusCodes?: readonly number[];
+  readonly outlierConsecutive5xx?: number;
+  readonly outlierConsecutiveGatewayErrors?: number;
+  readonly outlierIntervalMs?: number;
+  readonly outlierBaseEjectionTimeMs?: number;
+  readonly outlierMaxEjectionPercent?: number;
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly maxRetries?: number;
+  readonly retryBudgetPercent?: number;
 }
 
 // ---- discovery.k8s.io/v1 EndpointSlice (and v1 Endpoints / Pods, converted to this shape) --------------------

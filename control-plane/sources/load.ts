@@ -3,7 +3,7 @@
 import type { Logger } from '../../common/log.js';
 import { ErrorCode } from '../../common/errors.js';
 import type { ConfigError, KubeObject, ObjectOrigin } from '../model/types.js';
-import { decodeObject, formatPath, identityKey, type ObjectIdentity } from './decode/index.js';
+import { decodeObject, formatPath, identityKey, type Issue, type ObjectIdentity } from './decode/index.js';
 import { configError } from './errors.js';
 import { parseManifestText, type RawObject } from './parse.js';
 
@@ -15,6 +15,7 @@ export interface FileEntry {
   readonly key?: string;
   /** undefined when the object is invalid. */
   readonly object?: KubeObject;
+  /** The object's errors; a valid object may have some too (a bad annotation: only that setting is ignored). */
   readonly errors: readonly ConfigError[];
   /** Line of metadata.name (or of the object), for errors the store finds (conflicts). */
   readonly line?: number;
@@ -44,19 +45,22 @@ export function loadManifestText(file: string, text: string, logger?: Logger): L
     }
     const line = parsed.lineOf(raw.origin.document, [...raw.prefix, 'metadata', 'name']);
     const at = { origin: raw.origin, place: placeOf(raw.origin), ...(line !== undefined && { line }) };
+    const toErrors = (object: string, issues: readonly Issue[]): ConfigError[] =>
+      issues.map((issue) => {
+        const fieldLine = parsed.lineOf(raw.origin.document, [...raw.prefix, ...issue.path]);
+        // A document that is not a mapping at all is a YAML-level problem, not a schema one.
+        const code = issue.path.length === 0 ? ErrorCode.INVALID_YAML : ErrorCode.INVALID_OBJECT;
+        const message = issue.path.length === 0 ? `${documentName(raw)} ${issue.message}` : issue.message;
+        return configError(file, object, formatPath(issue.path), message, code, fieldLine);
+      });
     if (outcome.status === 'ok') {
-      entries.push({ ...at, key: identityKey(identityOf(outcome.object)), object: outcome.object, errors: [] });
+      // A valid object may still carry errors of optional settings (annotations): reported, and the object used.
+      const key = identityKey(identityOf(outcome.object));
+      entries.push({ ...at, key, object: outcome.object, errors: toErrors(key, outcome.issues) });
       continue;
     }
     const object = outcome.identity ? identityKey(outcome.identity) : '';
-    const errors = outcome.issues.map((issue) => {
-      const fieldLine = parsed.lineOf(raw.origin.document, [...raw.prefix, ...issue.path]);
-      // A document that is not a mapping at all is a YAML-level problem, not a schema one.
-      const code = issue.path.length === 0 ? ErrorCode.INVALID_YAML : ErrorCode.INVALID_OBJECT;
-      const message = issue.path.length === 0 ? `${documentName(raw)} ${issue.message}` : issue.message;
-      return configError(file, object, formatPath(issue.path), message, code, fieldLine);
-    });
-    entries.push({ ...at, ...(outcome.identity && { key: object }), errors });
+    entries.push({ ...at, ...(outcome.identity && { key: object }), errors: toErrors(object, outcome.issues) });
   }
   return { syntaxErrors: [], entries };
 }

@@ -7,6 +7,7 @@ import { resource } from './encode.js';
 import { API_V3, DiscoveryType, DNS_V4_PREFERRED, LbPolicy } from './enums.js';
 import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER } from './names.js';
 import { pack } from './packed.js';
+import type { Fields } from './policy.js';
 import { isHttp2, type PortProtocol } from './protocol.js';
 
 /** Istio's default connect timeout (MeshConfig.connectTimeout: 10s). */
@@ -17,7 +18,9 @@ const LOCALITY_WEIGHTED = Object.freeze({ locality_weighted_lb_config: Object.fr
 
 // Circuit breakers are left at Envoy's defaults (1024 connections / pending / requests per cluster and
 // priority), which a sidecar serving one app does not reach; Istio lifts them to 2^32-1 for gateways and
-// shared proxies. Leaving them out also keeps ten thousand clusters cheaper to encode.
+// shared proxies. Leaving them out also keeps ten thousand clusters cheaper to encode. A Service's annotations
+// may set them, and the balancer, connect timeout and outlier detection (`policy`, from policy.ts, whose header
+// says which of these proxyless gRPC clients accept: LEAST_REQUEST, RANDOM and MAGLEV make them NACK).
 
 let http2Options: Record<string, unknown> | undefined;
 
@@ -42,7 +45,7 @@ function http2ProtocolOptions(): Record<string, unknown> {
  * with `locality_weighted_lb_config` — without it Envoy ignores locality weights. Endpoint weights are honoured
  * by Envoy's weighted round robin; grpc-js' round_robin child treats endpoints within a locality equally.
  */
-export function edsCluster(name: string, protocol: PortProtocol): XdsResource {
+export function edsCluster(name: string, protocol: PortProtocol, policy?: Fields): XdsResource {
   const body: Record<string, unknown> = {
     name,
     type: DiscoveryType.EDS,
@@ -50,6 +53,7 @@ export function edsCluster(name: string, protocol: PortProtocol): XdsResource {
     connect_timeout: CONNECT_TIMEOUT,
     lb_policy: LbPolicy.ROUND_ROBIN,
     common_lb_config: LOCALITY_WEIGHTED,
+    ...policy,
   };
   if (isHttp2(protocol)) body.typed_extension_protocol_options = http2ProtocolOptions();
   return resource(CLUSTER, name, body);
@@ -60,7 +64,7 @@ export function edsCluster(name: string, protocol: PortProtocol): XdsResource {
  * STRICT_DNS) because grpc-js-xds supports only that, with exactly one locality of one endpoint
  * (cluster-resource-type.ts); Kubernetes ignores targetPort for ExternalName, so the port is the Service port.
  */
-export function logicalDnsCluster(name: string, host: string, port: number, protocol: PortProtocol): XdsResource {
+export function logicalDnsCluster(name: string, host: string, port: number, protocol: PortProtocol, policy?: Fields): XdsResource {
   const body: Record<string, unknown> = {
     name,
     type: DiscoveryType.LOGICAL_DNS,
@@ -71,6 +75,7 @@ export function logicalDnsCluster(name: string, host: string, port: number, prot
       cluster_name: name,
       endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }],
     },
+    ...policy,
   };
   if (isHttp2(protocol)) body.typed_extension_protocol_options = http2ProtocolOptions();
   return resource(CLUSTER, name, body);

@@ -35,7 +35,16 @@ export const DiscoveryType = {
 
 export const LbPolicy = {
   ROUND_ROBIN: enumValue(`${CLUSTER}.LbPolicy`, 'ROUND_ROBIN'),
+  LEAST_REQUEST: enumValue(`${CLUSTER}.LbPolicy`, 'LEAST_REQUEST'),
+  RANDOM: enumValue(`${CLUSTER}.LbPolicy`, 'RANDOM'),
+  RING_HASH: enumValue(`${CLUSTER}.LbPolicy`, 'RING_HASH'),
+  MAGLEV: enumValue(`${CLUSTER}.LbPolicy`, 'MAGLEV'),
   CLUSTER_PROVIDED: enumValue(`${CLUSTER}.LbPolicy`, 'CLUSTER_PROVIDED'),
+} as const;
+
+/** envoy.config.core.v3.RoutingPriority: circuit breaker thresholds are per priority; meshlet sets DEFAULT's. */
+export const RoutingPriority = {
+  DEFAULT: enumValue(`${CORE}.RoutingPriority`, 'DEFAULT'),
 } as const;
 
 export const DNS_V4_PREFERRED = enumValue(`${CLUSTER}.DnsLookupFamily`, 'V4_PREFERRED');

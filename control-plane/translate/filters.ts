@@ -1,6 +1,6 @@
 // Network and HTTP filters shared by the sidecar's listeners and the proxyless API listeners. Each returns the
 // object form of a filter with its `typed_config` already packed (and verified) by `packAny`, via packed.ts.
-import { HTTP_CONNECTION_MANAGER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../xds/type-urls.js';
+import { HTTP_CONNECTION_MANAGER, HTTP_INSPECTOR, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../xds/type-urls.js';
 import { API_V3 } from './enums.js';
 import { pack, type PackedAny } from './packed.js';
 
@@ -12,6 +12,7 @@ export const FILTER_NAMES = {
   TCP_PROXY: 'envoy.filters.network.tcp_proxy',
   ROUTER: 'envoy.filters.http.router',
   ORIGINAL_DST: 'envoy.filters.listener.original_dst',
+  HTTP_INSPECTOR: 'envoy.filters.listener.http_inspector',
 } as const;
 
 let routerOnly: readonly Record<string, unknown>[] | undefined;
@@ -41,6 +42,14 @@ export function httpConnectionManager(routeName: string, statPrefix: string): Pa
   });
 }
 
+/**
+ * An HTTP connection manager with its route configuration inline (no RDS): for chains whose routing never
+ * changes, such as the inbound passthrough, which sends every request to the original destination.
+ */
+export function inlineHttpConnectionManager(routeConfig: Record<string, unknown>, statPrefix: string): PackedAny {
+  return pack(HTTP_CONNECTION_MANAGER, { stat_prefix: statPrefix, route_config: routeConfig, http_filters: routerOnlyFilters() });
+}
+
 /** A network filter running a packed HTTP connection manager. */
 export function hcmFilter(hcm: PackedAny): Record<string, unknown> {
   return { name: FILTER_NAMES.HTTP_CONNECTION_MANAGER, typed_config: hcm };
@@ -57,4 +66,12 @@ let originalDst: PackedAny | undefined;
 export function originalDstListenerFilter(): Record<string, unknown> {
   originalDst ??= pack(ORIGINAL_DST, {});
   return { name: FILTER_NAMES.ORIGINAL_DST, typed_config: originalDst };
+}
+
+let httpInspector: PackedAny | undefined;
+
+/** Detects HTTP/1.x and h2c on a connection's first bytes, for chains that match application_protocols. */
+export function httpInspectorListenerFilter(): Record<string, unknown> {
+  httpInspector ??= pack(HTTP_INSPECTOR, {});
+  return { name: FILTER_NAMES.HTTP_INSPECTOR, typed_config: httpInspector };
 }

@@ -5,7 +5,7 @@ import type { XdsResource } from '../../xds/resource.js';
 import { LISTENER } from '../../xds/type-urls.js';
 import { resource } from './encode.js';
 import { TrafficDirection } from './enums.js';
-import { originalDstListenerFilter, tcpProxyFilter } from './filters.js';
+import { hcmFilter, httpInspectorListenerFilter, inlineHttpConnectionManager, originalDstListenerFilter, tcpProxyFilter } from './filters.js';
 import {
   BLACKHOLE_CLUSTER,
   INBOUND_PASSTHROUGH_CLUSTER,
@@ -47,23 +47,51 @@ function virtualOutbound(): XdsResource {
   });
 }
 
+const ALL_IPV4 = Object.freeze([Object.freeze({ address_prefix: '0.0.0.0', prefix_len: Object.freeze({ value: 0 }) })]);
+
+/**
+ * Istio's `virtualInbound-catchall-http`: inbound connections that speak HTTP (detected by http_inspector) go
+ * through an HTTP connection manager, so the sidecar sees requests — inbound telemetry, a server span per
+ * request, x-forwarded-for with the caller's address — and still sends everything to the original destination.
+ * The route timeout is off (0s), as for outbound routes, so that long streams are not cut.
+ */
+function inboundHttpChain(): Record<string, unknown> {
+  const routeConfig = {
+    name: 'inbound|http|passthrough',
+    virtual_hosts: [
+      {
+        name: 'inbound|http|passthrough',
+        domains: ['*'],
+        routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster: INBOUND_PASSTHROUGH_CLUSTER, timeout: { seconds: 0 } } }],
+      },
+    ],
+  };
+  return {
+    name: 'virtualInbound-catchall-http',
+    filter_chain_match: { prefix_ranges: ALL_IPV4, application_protocols: ['http/1.0', 'http/1.1', 'h2c'] },
+    filters: [hcmFilter(inlineHttpConnectionManager(routeConfig, 'inbound_0.0.0.0_http'))],
+  };
+}
+
 /**
  * `0.0.0.0_15006`: receives all captured inbound TCP and passes it to the app on the original destination
- * port through `InboundPassthroughClusterIpv4` (ORIGINAL_DST). Nothing in it names the pod, so one resource
- * serves every sidecar. The catch-all chain matches IPv4 destinations only (0.0.0.0/0) because its cluster binds
- * to 127.0.0.6; IPv6 inbound capture is not done yet. Inbound L7 (telemetry, mTLS) comes with later issues.
+ * port through `InboundPassthroughClusterIpv4` (ORIGINAL_DST): HTTP through the inbound HTTP chain, anything
+ * else as TCP. Nothing in it names the pod, so one resource serves every sidecar. The catch-all chains match
+ * IPv4 destinations only (0.0.0.0/0) because the cluster binds to 127.0.0.6; IPv6 inbound capture is not done
+ * yet. mTLS comes with a later issue.
  */
 function virtualInbound(): XdsResource {
   return resource(LISTENER, VIRTUAL_INBOUND_LISTENER, {
     name: VIRTUAL_INBOUND_LISTENER,
     address: { socket_address: { address: '0.0.0.0', port_value: VIRTUAL_INBOUND_PORT } },
     traffic_direction: TrafficDirection.INBOUND,
-    listener_filters: [originalDstListenerFilter()],
+    listener_filters: [originalDstListenerFilter(), httpInspectorListenerFilter()],
     filter_chains: [
       blackholeChain('virtualInbound-blackhole', VIRTUAL_INBOUND_PORT),
+      inboundHttpChain(),
       {
         name: 'virtualInbound-catchall-tcp',
-        filter_chain_match: { prefix_ranges: [{ address_prefix: '0.0.0.0', prefix_len: { value: 0 } }] },
+        filter_chain_match: { prefix_ranges: ALL_IPV4 },
         filters: [tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)],
       },
     ],

@@ -5,6 +5,7 @@ import type { XdsResource } from '../../xds/resource.js';
 import { ROUTE_CONFIGURATION } from '../../xds/type-urls.js';
 import { resource } from './encode.js';
 import { serviceHostnames, withPort } from './names.js';
+import type { Fields } from './policy.js';
 
 export interface RouteTarget {
   readonly name: string;
@@ -14,6 +15,8 @@ export interface RouteTarget {
   readonly port: number;
   readonly routeName: string;
   readonly cluster: string;
+  /** RouteAction fields from the Service's annotations (policy.ts), replacing the defaults below. */
+  readonly action?: Fields;
 }
 
 /** Host header forms of an address: IPv6 literals are bracketed (RFC 3986 §3.2.2, RFC 9110 §7.2). */
@@ -46,13 +49,14 @@ const DO_NOT_VALIDATE = Object.freeze({ value: false });
  * which would cut long-lived streams and gRPC streaming (Istio does the same). `grpc_timeout_header_max: 0s`
  * honours the caller's `grpc-timeout` without a cap; it replaces RouteAction.max_grpc_timeout, deprecated in
  * v3. grpc-js-xds reads exactly this field and treats 0 as "use the application's deadline"
- * (resolver-xds.ts, handleXdsConfig; gRFC A31).
+ * (resolver-xds.ts, handleXdsConfig; gRFC A31). A Service's annotations may set a timeout, a retry policy and
+ * hash keys (`action`, from policy.ts).
  */
-function defaultRoute(cluster: string): Record<string, unknown> {
+function defaultRoute(cluster: string, action: Fields | undefined): Record<string, unknown> {
   return {
     name: 'default',
     match: MATCH_ALL,
-    route: { cluster, timeout: NO_TIMEOUT, max_stream_duration: GRPC_TIMEOUT_UNCAPPED },
+    route: { cluster, timeout: NO_TIMEOUT, max_stream_duration: GRPC_TIMEOUT_UNCAPPED, ...action },
   };
 }
 
@@ -69,7 +73,7 @@ export function routeConfiguration(t: RouteTarget): XdsResource {
   domains.push('*');
   return resource(ROUTE_CONFIGURATION, t.routeName, {
     name: t.routeName,
-    virtual_hosts: [{ name: t.routeName, domains, routes: [defaultRoute(t.cluster)] }],
+    virtual_hosts: [{ name: t.routeName, domains, routes: [defaultRoute(t.cluster, t.action)] }],
     // Istio's setting: a route naming a cluster not (yet) received must not reject the whole configuration.
     validate_clusters: DO_NOT_VALIDATE,
   });

@@ -15,6 +15,7 @@ import { apiListener } from './listener-api.js';
 import { outboundServiceListener, type OutboundTarget } from './listener-outbound.js';
 import { nameService } from './name-table.js';
 import { clusterName, routeName, serviceHostnames, withPort } from './names.js';
+import { clusterPolicyFields, routeActionFields, type Fields } from './policy.js';
 import { isHttp, isStreamTransport, portProtocol, type PortProtocol } from './protocol.js';
 import { routeConfiguration } from './route.js';
 
@@ -37,6 +38,9 @@ interface PortEntry {
 export class ServiceResources {
   readonly ports: readonly PortEntry[];
   readonly external: boolean;
+  /** The Service's annotations as Cluster and RouteAction fields (policy.ts); undefined when unannotated. */
+  readonly #clusterPolicy: Fields | undefined;
+  readonly #routeAction: Fields | undefined;
   #clusters?: readonly XdsResource[];
   readonly #hcms: (PackedAny | undefined)[] = [];
   readonly #routes: (XdsResource | undefined)[] = [];
@@ -52,13 +56,16 @@ export class ServiceResources {
     this.ports = ports
       .map((p) => ({ port: p.port, protocol: portProtocol(p), cluster: clusterName(p.port, rs.fqdn), route: routeName(rs.fqdn, p.port) }))
       .filter((p) => isStreamTransport(p.protocol));
+    this.#clusterPolicy = clusterPolicyFields(rs.service.policy);
+    this.#routeAction = routeActionFields(rs.service.policy);
   }
 
   /** CDS: EDS clusters, or LOGICAL_DNS ones to the external name. */
   clusters(): readonly XdsResource[] {
     const externalName = this.rs.service.externalName ?? '';
+    const policy = this.#clusterPolicy;
     this.#clusters ??= this.ports.map((p) =>
-      this.external ? logicalDnsCluster(p.cluster, externalName, p.port, p.protocol) : edsCluster(p.cluster, p.protocol),
+      this.external ? logicalDnsCluster(p.cluster, externalName, p.port, p.protocol, policy) : edsCluster(p.cluster, p.protocol, policy),
     );
     return this.#clusters;
   }
@@ -74,7 +81,8 @@ export class ServiceResources {
     const { service, fqdn, clusterIP } = this.rs;
     const { port, route, cluster } = this.ports[i]!;
     const { name, namespace } = service.meta;
-    return (this.#routes[i] ??= routeConfiguration({ name, namespace, fqdn, clusterIP, port, routeName: route, cluster }));
+    const action = this.#routeAction;
+    return (this.#routes[i] ??= routeConfiguration({ name, namespace, fqdn, clusterIP, port, routeName: route, cluster, action }));
   }
 
   /** RDS for every port: proxyless clients route every port through an HTTP connection manager. */

@@ -16,7 +16,13 @@ export type ListenerKind = 'http' | 'tcp' | 'virtual-outbound' | 'virtual-inboun
 
 /** What a filter chain does with a connection: HTTP routing through RDS, or a TCP proxy to one cluster. */
 export type ChainTarget =
-  | { readonly kind: 'http'; readonly routeConfigName: string; readonly statPrefix: string }
+  | {
+      readonly kind: 'http';
+      /** RDS name; empty when the chain carries its route configuration inline (the inbound passthrough). */
+      readonly routeConfigName: string;
+      readonly routeConfig?: ProxyRouteConfig;
+      readonly statPrefix: string;
+    }
   | { readonly kind: 'tcp'; readonly cluster: string; readonly statPrefix: string };
 
 export interface ProxyFilterChain {
@@ -25,6 +31,11 @@ export interface ProxyFilterChain {
   readonly destinationPort?: number;
   /** filter_chain_match.prefix_ranges as `address/len`. */
   readonly prefixRanges: readonly string[];
+  /**
+   * filter_chain_match.application_protocols as the http_inspector listener filter detects them (`http/1.0`,
+   * `http/1.1`, `h2c`); empty matches any. A listener with such chains sniffs the first bytes of a connection.
+   */
+  readonly applicationProtocols: readonly string[];
   readonly target: ChainTarget;
 }
 

@@ -82,6 +82,7 @@ describe('bad manifests are reported with file, object and field; the rest is se
 
   const expected: Array<{ file: string; object: RegExp; field: RegExp; code: string }> = [
     { file: 'a-broken.yaml', object: /^$/, field: /^$/, code: 'MESHLET_ERR_INVALID_YAML' },
+    { file: 'b-services.yaml', object: /^Service default\/ok$/, field: /^metadata\.annotations\["meshlet\.io\/retries"\]$/, code: 'MESHLET_ERR_INVALID_OBJECT' },
     { file: 'b-services.yaml', object: /^Service default\/big-port$/, field: /^spec\.ports\[1\]\.port$/, code: 'MESHLET_ERR_INVALID_OBJECT' },
     { file: 'b-services.yaml', object: /^Service default\/dup$/, field: /^spec\.ports\[1\]\.name$/, code: 'MESHLET_ERR_INVALID_OBJECT' },
     { file: 'c-slices.yaml', object: /^EndpointSlice default\/ghost-x7k2p$/, field: /service-name/, code: 'MESHLET_ERR_UNKNOWN_REFERENCE' },

@@ -1,12 +1,18 @@
 // What every per-kind decoder receives, and the metadata all kinds share.
 import type { ObjectMeta, ObjectOrigin } from '../../model/types.js';
-import type { Field } from './field.js';
+import type { Field, Issue } from './field.js';
 import { dns1123Label, dns1123Subdomain, type Check } from './validate.js';
 
 export interface DecodeContext {
   readonly origin: ObjectOrigin;
   /** The apiVersion the object was written in (already checked to be one the decoder reads). */
   readonly apiVersion: string;
+  /**
+   * Problems with optional settings (meshlet's annotations) that leave the object valid: each is reported as a
+   * config error, and only its own setting falls back to its default. Problems of the object itself go to
+   * `root.issues` and make it invalid.
+   */
+  readonly settingIssues: Issue[];
 }
 
 /** Turns the object at `root` into a domain object, recording every problem in `root.issues`. */

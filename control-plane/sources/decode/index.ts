@@ -42,7 +42,8 @@ export function identityKey(id: ObjectIdentity): string {
 }
 
 export type DecodeOutcome =
-  | { readonly status: 'ok'; readonly object: KubeObject }
+  /** issues: problems with optional settings that leave the object usable (see DecodeContext.settingIssues). */
+  | { readonly status: 'ok'; readonly object: KubeObject; readonly issues: readonly Issue[] }
   /** identity is known when kind and name could be read despite the problems. */
   | { readonly status: 'invalid'; readonly identity?: ObjectIdentity; readonly issues: readonly Issue[] }
   | { readonly status: 'ignored'; readonly apiVersion: string; readonly kind: string };
@@ -67,9 +68,10 @@ export function decodeObject(value: unknown, origin: ObjectOrigin): DecodeOutcom
     root.at('apiVersion').fail(`meshlet reads ${kind} as ${known}, got ${describe(apiVersion)}`);
     return { status: 'invalid', ...(identity && { identity }), issues: root.issues };
   }
-  const object = entry.decode(root, { origin, apiVersion });
-  if (root.issues.length > 0) return { status: 'invalid', ...(identity && { identity }), issues: root.issues };
-  return { status: 'ok', object };
+  const settingIssues: Issue[] = [];
+  const object = entry.decode(root, { origin, apiVersion, settingIssues });
+  if (root.issues.length > 0) return { status: 'invalid', ...(identity && { identity }), issues: [...root.issues, ...settingIssues] };
+  return { status: 'ok', object, issues: settingIssues };
 }
 
 /** Kind, namespace and name read leniently, so that an object with errors still knows who it is. */

@@ -2,6 +2,7 @@
 // and DNS need — addresses, readiness, named container ports, hostname/subdomain, node.
 import type { ContainerPort, Pod } from '../../model/types.js';
 import { PORT_RANGE, type Field } from './field.js';
+import { wholeNumber } from './annotation-values.js';
 import { decodeMeta, decodeProtocol, type Decoder } from './context.js';
 import { dns1123Label, ianaSvcName, ipAddress, orEmpty } from './validate.js';
 
@@ -21,7 +22,7 @@ export const decodePod: Decoder<Pod> = (root, ctx) => {
   const nodeName = spec.at('nodeName').str() || undefined;
   const hostname = spec.at('hostname').checkedStr(orEmpty(dns1123Label)) || undefined;
   const subdomain = spec.at('subdomain').checkedStr(orEmpty(dns1123Label)) || undefined;
-  const weight = decodeWeight(root.at('metadata').at('annotations').at(WEIGHT_ANNOTATION));
+  const weight = wholeNumber(root.at('metadata').at('annotations').at(WEIGHT_ANNOTATION), WEIGHT_RANGE);
   return {
     kind: 'Pod',
     meta,
@@ -84,14 +85,4 @@ function isReady(conditions: Field): boolean {
     ready = c.at('status').oneOf(['True', 'False', 'Unknown'] as const) === 'True';
   }
   return ready;
-}
-
-function decodeWeight(field: Field): number | undefined {
-  const text = field.str();
-  if (text === undefined) return undefined;
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= WEIGHT_RANGE.min && n <= WEIGHT_RANGE.max)) {
-    return field.fail(`must be an integer ${WEIGHT_RANGE.min}-${WEIGHT_RANGE.max}, got "${text}"`);
-  }
-  return n;
 }

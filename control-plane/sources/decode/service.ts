@@ -2,6 +2,7 @@
 import type { Service, ServiceType } from '../../model/types.js';
 import type { Field } from './field.js';
 import { decodeMeta, type Decoder } from './context.js';
+import { decodeServicePolicy } from './service-policy.js';
 import { decodeServicePorts } from './service-ports.js';
 import { dns1035Label, dns1123Subdomain, ipAddress, orEmpty } from './validate.js';
 
@@ -16,6 +17,7 @@ export const decodeService: Decoder<Service> = (root, ctx) => {
   const ports = decodeServicePorts(spec.at('ports'), type, clusterIP === 'None');
   const selector = spec.at('selector').stringMap();
   const externalName = type === 'ExternalName' ? decodeExternalName(spec.at('externalName')) : undefined;
+  const policy = decodeServicePolicy(meta, ctx.settingIssues);
   return {
     kind: 'Service',
     meta,
@@ -28,6 +30,7 @@ export const decodeService: Decoder<Service> = (root, ctx) => {
     ...(externalName !== undefined && { externalName }),
     loadBalancerIPs: decodeLoadBalancerIPs(root),
     publishNotReadyAddresses: spec.at('publishNotReadyAddresses').bool() ?? false,
+    ...(policy !== undefined && { policy }),
   };
 };
 

@@ -4,26 +4,35 @@
 // connection manager using RDS over ADS or a TCP proxy to one cluster. Anything else is an error with its path.
 import { HTTP_CONNECTION_MANAGER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../../xds/type-urls.js';
 import type { ChainTarget, Decoded, ListenerKind, ProxyFilterChain, ProxyListener } from '../types.js';
+import { routeConfigFromObject } from './route.js';
 import { at, decodeMessage, index, isObj, Issues, list, num, obj, portNumber, required, str, unpackAny, wrapped, type Obj } from './read.js';
 
 export const LISTENER_MESSAGE = 'envoy.config.listener.v3.Listener';
 
-/** HttpConnectionManager: RDS over ADS (or `self`), and the router as the last HTTP filter. */
+/**
+ * HttpConnectionManager: RDS over ADS (or `self`), or an inline route_config (the inbound passthrough chains
+ * route every request to the original destination and need no RDS), and the router as the last HTTP filter.
+ */
 function httpTarget(hcm: Obj, path: string, issues: Issues): ChainTarget {
-  const rds = hcm['rds'];
-  if (!isObj(rds)) {
-    issues.add(at(path, 'rds'), isObj(hcm['route_config']) ? 'inline route_config is not supported (use RDS)' : 'required');
-    return { kind: 'http', routeConfigName: '', statPrefix: str(hcm['stat_prefix']) };
-  }
-  const source = obj(rds['config_source']);
-  if (!isObj(source['ads']) && !isObj(source['self'])) issues.add(at(path, 'rds.config_source'), 'must be ads or self');
-  const routeConfigName = required(rds, 'route_config_name', at(path, 'rds'), issues);
   const filters = list(hcm['http_filters']);
   const last = obj(filters[filters.length - 1]);
   if (str(obj(last['typed_config'])['type_url']) !== ROUTER) {
     issues.add(at(path, 'http_filters'), 'the router must be the last HTTP filter');
   }
-  return { kind: 'http', routeConfigName, statPrefix: str(hcm['stat_prefix']) };
+  const statPrefix = str(hcm['stat_prefix']);
+  const rds = hcm['rds'];
+  if (isObj(rds)) {
+    const source = obj(rds['config_source']);
+    if (!isObj(source['ads']) && !isObj(source['self'])) issues.add(at(path, 'rds.config_source'), 'must be ads or self');
+    return { kind: 'http', routeConfigName: required(rds, 'route_config_name', at(path, 'rds'), issues), statPrefix };
+  }
+  if (!isObj(hcm['route_config'])) {
+    issues.add(at(path, 'rds'), 'required (or an inline route_config)');
+    return { kind: 'http', routeConfigName: '', statPrefix };
+  }
+  const inline = routeConfigFromObject(hcm['route_config'], new Issues());
+  if (!inline.ok) issues.absorb(at(path, 'route_config'), inline.errors);
+  return { kind: 'http', routeConfigName: '', statPrefix, ...(inline.ok && { routeConfig: inline.value }) };
 }
 
 function tcpTarget(tcp: Obj, path: string, issues: Issues): ChainTarget {
@@ -54,8 +63,15 @@ function filterChain(v: unknown, path: string, issues: Issues): ProxyFilterChain
     const range = obj(r);
     return `${str(range['address_prefix'])}/${num(wrapped(range['prefix_len'])) ?? 0}`;
   });
+  const applicationProtocols = list(match['application_protocols']).map(str);
   if (!target) return undefined;
-  return { name: str(chain['name']), ...(port !== undefined && { destinationPort: num(port) ?? 0 }), prefixRanges, target };
+  return {
+    name: str(chain['name']),
+    ...(port !== undefined && { destinationPort: num(port) ?? 0 }),
+    prefixRanges,
+    applicationProtocols,
+    target,
+  };
 }
 
 function kindOf(l: Obj, chains: readonly ProxyFilterChain[]): ListenerKind {
@@ -81,7 +97,10 @@ export function listenerFromObject(l: Obj, issues: Issues): Decoded<ProxyListene
   if (rawChains.length === 0) issues.add('filter_chains', 'required');
   const chains = rawChains.map((c, i) => filterChain(c, index('filter_chains', i), issues)).filter((c) => c !== undefined);
   const kind = kindOf(l, chains);
-  if ((kind === 'http' || kind === 'tcp') && rawChains.length > 1) issues.add('filter_chains', 'a service listener has one filter chain');
+  // A service listener has one chain, or (a port that declares no protocol) an HTTP chain chosen by sniffing
+  // and a TCP chain for the rest, as Istio's outbound listeners for auto-detected ports.
+  const sniffing = chains.some((c) => c.applicationProtocols.length > 0);
+  if ((kind === 'http' || kind === 'tcp') && rawChains.length > 1 && !sniffing) issues.add('filter_chains', 'a service listener has one filter chain');
   const target = chains[0]?.target;
   return issues.result(() => ({
     name,

@@ -17,6 +17,11 @@ export class Issues {
     this.errors.push({ path, message });
   }
 
+  /** Adds the errors of a nested decode, their paths under `base`. */
+  absorb(base: string, nested: readonly DecodeError[]): void {
+    for (const e of nested) this.add(e.path === '' ? base : at(base, e.path), e.message);
+  }
+
   get ok(): boolean {
     return this.errors.length === 0;
   }

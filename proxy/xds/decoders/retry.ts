@@ -1,23 +1,12 @@
 // envoy.config.route.v3.RetryPolicy → RetryPolicy (route- or virtual-host-level). Conditions are those the
 // sidecar implements (Envoy's router docs, "x-envoy-retry-on" and "x-envoy-retry-grpc-on"); an unknown one is an
-// error rather than silently never retrying.
+// error rather than silently never retrying. The list lives in xds/retry-on.ts: the control plane validates
+// Service annotations against the very same set.
+import { RETRY_ON } from '../../../xds/retry-on.js';
 import type { RetryPolicy } from '../types.js';
 import { at, durationMs, index, list, num, obj, str, wrapped, type Issues, type Obj } from './read.js';
 
-export const RETRY_ON = new Set([
-  '5xx',
-  'gateway-error',
-  'reset',
-  'connect-failure',
-  'retriable-4xx',
-  'refused-stream',
-  'retriable-status-codes',
-  'cancelled',
-  'deadline-exceeded',
-  'resource-exhausted',
-  'unavailable',
-  'internal',
-]);
+export { RETRY_ON };
 
 export function retryPolicy(p: Obj, path: string, issues: Issues): RetryPolicy {
   const retryOn = str(p['retry_on'])

@@ -1,8 +1,8 @@
 // RDS: envoy.config.route.v3.RouteConfiguration → ProxyRouteConfig. Virtual hosts with domains, routes matched
 // by prefix / path / safe_regex and header matchers, forwarding to one cluster or weighted clusters, with a
-// timeout and a retry policy. Redirects, direct responses and other actions are errors: the sidecar cannot
+// timeout, a retry policy and hash policies (header, cookie, source IP) for the hashing balancers. Redirects, direct responses and other actions are errors: the sidecar cannot
 // serve them, and the xDS protocol says to reject (NACK) what cannot be applied.
-import type { Decoded, HeaderMatch, HeaderValueMatch, PathMatch, ProxyRoute, ProxyRouteConfig, ProxyVirtualHost } from '../types.js';
+import type { Decoded, HashPolicy, HeaderMatch, HeaderValueMatch, PathMatch, ProxyRoute, ProxyRouteConfig, ProxyVirtualHost } from '../types.js';
 import { at, decodeMessage, durationMs, index, isObj, Issues, list, num, obj, required, str, strings, wrapped, type Obj } from './read.js';
 import { retryPolicy } from './retry.js';
 
@@ -93,6 +93,30 @@ function action(route: Obj, path: string, issues: Issues): ProxyRoute['action'] 
   return undefined;
 }
 
+/**
+ * One RouteAction.HashPolicy. The sidecar stops at the first policy that yields a hash, i.e. reads every policy
+ * as `terminal` (meshlet's control plane sets it on each); Envoy would combine the non-terminal ones' hashes.
+ * Cookie policies hash on a cookie the client sends: generating one (`ttl`) is not supported.
+ */
+function hashPolicy(v: unknown, path: string, issues: Issues): HashPolicy | undefined {
+  const h = obj(v);
+  if (isObj(h['header'])) {
+    const header = h['header'];
+    if (header['regex_rewrite'] !== undefined) issues.add(at(path, 'header.regex_rewrite'), 'not supported');
+    return { kind: 'header', name: required(header, 'header_name', at(path, 'header'), issues).toLowerCase() };
+  }
+  if (isObj(h['cookie'])) {
+    const cookie = h['cookie'];
+    if (cookie['ttl'] !== undefined) issues.add(at(path, 'cookie.ttl'), 'generating the cookie is not supported (hash on a cookie the client sends)');
+    return { kind: 'cookie', name: required(cookie, 'name', at(path, 'cookie'), issues) };
+  }
+  // source_ip false yields no hash, in Envoy too: the policy is as good as absent.
+  if (isObj(h['connection_properties'])) return h['connection_properties']['source_ip'] === true ? { kind: 'source_ip' } : undefined;
+  const kind = str(h['policy_specifier']);
+  issues.add(kind === '' ? path : at(path, kind), kind === '' ? 'one of header, cookie or connection_properties is required' : 'not supported (header, cookie or connection_properties.source_ip)');
+  return undefined;
+}
+
 function route(v: unknown, path: string, issues: Issues): ProxyRoute | undefined {
   const r = obj(v);
   if (!isObj(r['route'])) {
@@ -106,8 +130,10 @@ function route(v: unknown, path: string, issues: Issues): ProxyRoute | undefined
   const act = action(ra, apath, issues);
   const timeoutMs = durationMs(ra['timeout'], at(apath, 'timeout'), issues) ?? DEFAULT_ROUTE_TIMEOUT_MS;
   const retry = isObj(ra['retry_policy']) ? retryPolicy(ra['retry_policy'], at(apath, 'retry_policy'), issues) : undefined;
+  const hashPath = at(apath, 'hash_policy');
+  const hashes = list(ra['hash_policy']).flatMap((h, i) => hashPolicy(h, index(hashPath, i), issues) ?? []);
   if (!match || !act || headers.some((h) => h === undefined)) return undefined;
-  return { name: str(r['name']), path: match, headers: headers as HeaderMatch[], action: act, timeoutMs, hashPolicy: [], ...(retry && { retryPolicy: retry }) };
+  return { name: str(r['name']), path: match, headers: headers as HeaderMatch[], action: act, timeoutMs, hashPolicy: hashes, ...(retry && { retryPolicy: retry }) };
 }
 
 function virtualHost(v: unknown, path: string, issues: Issues): ProxyVirtualHost {

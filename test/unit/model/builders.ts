@@ -37,6 +37,7 @@ export function service(m: MetaInput, s: Partial<Omit<Service, 'kind' | 'meta'>>
     ...(s.clusterIP !== undefined && { clusterIP: s.clusterIP }),
     ...(s.selector !== undefined && { selector: s.selector }),
     ...(s.externalName !== undefined && { externalName: s.externalName }),
+    ...(s.policy !== undefined && { policy: s.policy }),
   };
 }
 

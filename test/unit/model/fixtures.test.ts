@@ -86,9 +86,11 @@ describe('manifests-bad on top of a good configuration', async () => {
       [
         ['a-broken.yaml', 8, '', '', 'MESHLET_ERR_INVALID_YAML', 'invalid YAML: Nested mappings are not allowed in compact mappings (line 8, column 11)'],
         ['a-broken.yaml', 8, '', '', 'MESHLET_ERR_INVALID_YAML', 'invalid YAML: Implicit keys need to be on a single line (line 8, column 11)'],
-        ['b-services.yaml', 25, 'Service default/big-port', 'spec.ports[1].protocol', 'MESHLET_ERR_INVALID_OBJECT', 'must be one of TCP, UDP, SCTP, got "HTTP"'],
-        ['b-services.yaml', 24, 'Service default/big-port', 'spec.ports[1].port', 'MESHLET_ERR_INVALID_OBJECT', 'must be an integer 1-65535, got 70000'],
-        ['b-services.yaml', 36, 'Service default/dup', 'spec.ports[1].name', 'MESHLET_ERR_INVALID_OBJECT', 'duplicate port name "http" (also spec.ports[0].name)'],
+        // A bad annotation: reported, and the Service still served (with that setting at its default).
+        ['b-services.yaml', 7, 'Service default/ok', 'metadata.annotations["meshlet.io/retries"]', 'MESHLET_ERR_INVALID_OBJECT', 'must be an integer 0-4294967295, got "lots"'],
+        ['b-services.yaml', 27, 'Service default/big-port', 'spec.ports[1].protocol', 'MESHLET_ERR_INVALID_OBJECT', 'must be one of TCP, UDP, SCTP, got "HTTP"'],
+        ['b-services.yaml', 26, 'Service default/big-port', 'spec.ports[1].port', 'MESHLET_ERR_INVALID_OBJECT', 'must be an integer 1-65535, got 70000'],
+        ['b-services.yaml', 38, 'Service default/dup', 'spec.ports[1].name', 'MESHLET_ERR_INVALID_OBJECT', 'duplicate port name "http" (also spec.ports[0].name)'],
         ['d-clusterip.yaml', undefined, 'Service default/second', 'spec.clusterIP', 'MESHLET_ERR_CONFLICT', '10.96.0.10 is already the ClusterIP of Service default/first'],
         [
           'c-slices.yaml',
@@ -109,8 +111,9 @@ describe('manifests-bad on top of a good configuration', async () => {
       assert.equal(get(after.snapshot, key), was(key), key);
     }
     assert.equal(get(after.snapshot, 'default/second').clusterIP, '10.96.0.11');
-    // The valid edit in the same file as two bad objects went through.
+    // The valid edit in the same file as two bad objects went through, its bad annotation notwithstanding.
     assert.equal(get(after.snapshot, 'default/ok').service.ports[0]?.port, 80);
+    assert.equal(get(after.snapshot, 'default/ok').service.policy, undefined);
     assert.deepEqual(after.snapshot.services.map((s) => s.service.meta.name), ['big-port', 'broken', 'dup', 'first', 'ok', 'second']);
   });
 });

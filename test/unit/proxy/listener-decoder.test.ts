@@ -59,10 +59,21 @@ const cases: readonly { name: string; bytes: () => Uint8Array; errors: string[] 
     errors: ['filter_chains[0].filters[0].typed_config.rds.route_config_name: required'],
   },
   {
-    name: 'HCM with an inline route config, RDS not from ADS, no router',
+    name: 'HCM with an inline route config whose virtual host has a bad route, and no router',
     bytes: () =>
-      listenerWith([{ name: 'hcm', typed_config: packAny(HTTP_CONNECTION_MANAGER, { stat_prefix: 's', route_config: { name: 'r' } }) }]),
-    errors: ['filter_chains[0].filters[0].typed_config.rds: inline route_config is not supported (use RDS)'],
+      listenerWith([
+        {
+          name: 'hcm',
+          typed_config: packAny(HTTP_CONNECTION_MANAGER, {
+            stat_prefix: 's',
+            route_config: { name: 'r', virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { prefix: '/' } }] }] },
+          }),
+        },
+      ]),
+    errors: [
+      'filter_chains[0].filters[0].typed_config.http_filters: the router must be the last HTTP filter',
+      'filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route: required (redirect, direct_response and filter_action are not supported)',
+    ],
   },
   {
     name: 'RDS from a path config source, router missing',
@@ -71,8 +82,8 @@ const cases: readonly { name: string; bytes: () => Uint8Array; errors: string[] 
         { name: 'hcm', typed_config: packAny(HTTP_CONNECTION_MANAGER, { stat_prefix: 's', rds: { route_config_name: 'r', config_source: { path: '/x' } } }) },
       ]),
     errors: [
-      'filter_chains[0].filters[0].typed_config.rds.config_source: must be ads or self',
       'filter_chains[0].filters[0].typed_config.http_filters: the router must be the last HTTP filter',
+      'filter_chains[0].filters[0].typed_config.rds.config_source: must be ads or self',
     ],
   },
   {

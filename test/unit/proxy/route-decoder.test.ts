@@ -25,8 +25,33 @@ void test('RDS: the control plane route configuration: domains, prefix /, one cl
     headers: [],
     action: { kind: 'cluster', cluster: 'outbound|50051||greeter.default.svc.cluster.local' },
     timeoutMs: 0,
+    hashPolicy: [],
   });
 });
+
+/** The hash policies of a one-route configuration whose action has `hash_policy`. */
+function hashPolicyOf(hash_policy: readonly Record<string, unknown>[]): unknown {
+  return valueOf(decodeRouteConfiguration(routes([{ match: { prefix: '/' }, route: { cluster: 'c', hash_policy } }]))).virtualHosts[0]?.routes[0]?.hashPolicy;
+}
+
+// [case, RouteAction.hash_policy, the HashPolicy list decoded]
+const hashRows: [string, Record<string, unknown>[], unknown][] = [
+  ['none', [], []],
+  ['a header, lower-cased', [{ header: { header_name: 'X-User' }, terminal: true }], [{ kind: 'header', name: 'x-user' }]],
+  ['a cookie, as written', [{ cookie: { name: 'Session' } }], [{ kind: 'cookie', name: 'Session' }]],
+  ['the source IP', [{ connection_properties: { source_ip: true } }], [{ kind: 'source_ip' }]],
+  ['source_ip false yields nothing (as in Envoy)', [{ connection_properties: { source_ip: false } }], []],
+  [
+    'in order',
+    [{ cookie: { name: 'sid' } }, { header: { header_name: 'x-a' } }, { connection_properties: { source_ip: true } }],
+    [{ kind: 'cookie', name: 'sid' }, { kind: 'header', name: 'x-a' }, { kind: 'source_ip' }],
+  ],
+];
+for (const [name, policies, expected] of hashRows) {
+  void test(`RDS hash_policy: ${name}`, () => {
+    assert.deepEqual(hashPolicyOf(policies), expected);
+  });
+}
 
 void test('RDS: path, regex, header matchers, weighted clusters, timeout and retry policy', () => {
   const rc = valueOf(
@@ -114,6 +139,36 @@ const cases: readonly { name: string; bytes: () => Uint8Array; errors: string[] 
       'virtual_hosts[0].routes[0].route.weighted_clusters.clusters: the sum of weights must be positive',
       'virtual_hosts[0].routes[0].route.retry_policy.retry_on: "bogus" is not a supported condition',
       'virtual_hosts[0].routes[0].route.retry_policy.retriable_status_codes[0]: 42 is not an HTTP status',
+    ],
+  },
+  {
+    name: 'hash policies the sidecar cannot apply',
+    bytes: () =>
+      routes([
+        {
+          match: { prefix: '/' },
+          route: {
+            cluster: 'c',
+            hash_policy: [
+              { query_parameter: { name: 'q' } },
+              { filter_state: { key: 'io.grpc.channel_id' } },
+              { header: {} },
+              { header: { header_name: 'x', regex_rewrite: { pattern: { regex: 'a' }, substitution: 'b' } } },
+              { cookie: { name: 'sid', ttl: { seconds: 60 } } },
+              { cookie: {} },
+              {},
+            ],
+          },
+        },
+      ]),
+    errors: [
+      'virtual_hosts[0].routes[0].route.hash_policy[0].query_parameter: not supported (header, cookie or connection_properties.source_ip)',
+      'virtual_hosts[0].routes[0].route.hash_policy[1].filter_state: not supported (header, cookie or connection_properties.source_ip)',
+      'virtual_hosts[0].routes[0].route.hash_policy[2].header.header_name: required',
+      'virtual_hosts[0].routes[0].route.hash_policy[3].header.regex_rewrite: not supported',
+      'virtual_hosts[0].routes[0].route.hash_policy[4].cookie.ttl: generating the cookie is not supported (hash on a cookie the client sends)',
+      'virtual_hosts[0].routes[0].route.hash_policy[5].cookie.name: required',
+      'virtual_hosts[0].routes[0].route.hash_policy[6]: one of header, cookie or connection_properties is required',
     ],
   },
 ];

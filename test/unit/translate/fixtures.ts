@@ -6,6 +6,7 @@ import type {
   ResolvedPort,
   ResolvedService,
   Service,
+  ServicePolicy,
   ServicePort,
   ServiceType,
 } from '../../../control-plane/model/types.js';
@@ -30,6 +31,8 @@ export interface ServiceSpec {
   readonly clusterIP?: string;
   readonly externalName?: string;
   readonly publishNotReadyAddresses?: boolean;
+  /** What the Service's `meshlet.io/*` annotations set. */
+  readonly policy?: ServicePolicy;
   /** Ports with their endpoints. */
   readonly ports: readonly (readonly [ServicePort, readonly BackendEndpoint[]])[];
 }
@@ -47,6 +50,7 @@ export function service(name: string, spec: ServiceSpec): ResolvedService {
     externalName: spec.externalName,
     loadBalancerIPs: [],
     publishNotReadyAddresses: spec.publishNotReadyAddresses ?? false,
+    ...(spec.policy !== undefined && { policy: spec.policy }),
   };
   const headless = spec.clusterIP === 'None';
   const ports: ResolvedPort[] = spec.ports.map(([p, endpoints]) => ({ port: p, endpoints }));

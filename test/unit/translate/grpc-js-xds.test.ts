@@ -10,6 +10,7 @@ import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-ty
 import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
 import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
 import { findVirtualHostForDomain } from '@grpc/grpc-js-xds/build/src/xds-dependency-manager.js';
+import type { ServicePolicy } from '../../../control-plane/model/types.js';
 import { translate } from '../../../control-plane/translate/index.js';
 import type { XdsResource } from '../../../xds/resource.js';
 import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION, type ServedTypeUrl } from '../../../xds/type-urls.js';
@@ -106,4 +107,56 @@ void test('an assignment with a not-ready endpoint still validates; the client k
   ]);
   const cla = translate(one, { role: 'proxyless', namespace: 'default' }).get(CLUSTER_LOAD_ASSIGNMENT)!;
   for (const r of cla.values()) grpcDecode(r);
+});
+
+/** The proxyless cluster and route of a gRPC Service with `policy`. */
+function proxylessWith(policy: ServicePolicy): { cluster: XdsResource; route: XdsResource } {
+  const one = snapshot([service('api', { clusterIP: '10.96.0.40', policy, ports: [[port(9000, 'grpc'), [endpoint('10.0.0.1', 9000)]]] })]);
+  const set = translate(one, { role: 'proxyless', namespace: 'default' });
+  return {
+    cluster: set.get(CLUSTER)!.get('outbound|9000||api.default.svc.cluster.local')!,
+    route: set.get(ROUTE_CONFIGURATION)!.get('api.default.svc.cluster.local:9000')!,
+  };
+}
+
+void test('annotated Services: grpc-js-xds accepts ROUND_ROBIN and RING_HASH clusters with every other setting', () => {
+  const rest: ServicePolicy = {
+    connectTimeoutMs: 250,
+    timeoutMs: 2000,
+    perTryTimeoutMs: 500,
+    retries: 3,
+    retryOn: ['unavailable', 'cancelled', '5xx'],
+    outlierConsecutive5xx: 3,
+    outlierConsecutiveGatewayErrors: 2,
+    outlierIntervalMs: 5000,
+    outlierBaseEjectionTimeMs: 60_000,
+    outlierMaxEjectionPercent: 50,
+    maxConnections: 10,
+    maxPendingRequests: 10,
+    maxRequests: 20,
+    maxRetries: 2,
+    retryBudgetPercent: 25,
+  };
+  const hashOn = [{ kind: 'header', name: 'x-user' }, { kind: 'cookie', name: 'sid' }, { kind: 'source-ip' }] as const;
+  for (const policy of [{ ...rest, lbPolicy: 'ROUND_ROBIN' }, { ...rest, lbPolicy: 'RING_HASH', hashOn }] as const) {
+    const { cluster, route } = proxylessWith(policy);
+    const update = grpcDecode(cluster) as unknown as { lbPolicyConfig: unknown[]; maxConcurrentRequests?: number };
+    assert.equal(update.maxConcurrentRequests, 20, 'circuit breaker max_requests is read');
+    if (policy.lbPolicy === 'RING_HASH') assert.deepEqual(update.lbPolicyConfig, [{ ring_hash: { min_ring_size: 1024, max_ring_size: 8_388_608 } }]);
+    grpcDecode(route);
+  }
+});
+
+void test('annotated Services: LEAST_REQUEST, RANDOM and MAGLEV clusters are NACKed by grpc-js-xds (documented)', () => {
+  for (const lbPolicy of ['LEAST_REQUEST', 'RANDOM', 'MAGLEV'] as const) {
+    const { cluster } = proxylessWith({ lbPolicy });
+    const result = ClusterResourceType.get().decode(CONTEXT, { type_url: cluster.typeUrl, value: cluster.encoded });
+    assert.match(String(result.error), /unsupported lb_policy/, lbPolicy);
+  }
+});
+
+void test('annotated Services: retries 0 emits no retry policy (grpc-js-xds rejects num_retries 0)', () => {
+  const { route } = proxylessWith({ retries: 0, retryOn: ['unavailable'] });
+  const config = grpcDecode(route) as { virtual_hosts: { routes: { route: { retry_policy: unknown } }[] }[] };
+  assert.equal(config.virtual_hosts[0]!.routes[0]!.route.retry_policy, null);
 });

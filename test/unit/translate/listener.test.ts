@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { translate } from '../../../control-plane/translate/index.js';
-import { HTTP_CONNECTION_MANAGER, LISTENER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../../xds/type-urls.js';
+import { HTTP_CONNECTION_MANAGER, HTTP_INSPECTOR, LISTENER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../../xds/type-urls.js';
 import { decode, smallMesh, unpack } from './fixtures.js';
 
 const sidecar = translate(smallMesh(), { role: 'sidecar', namespace: 'default' });
@@ -66,14 +66,21 @@ void test('virtual outbound 0.0.0.0_15001: use_original_dst, blackhole for itsel
   assert.equal(unpack(catchall!.filters[0]!.typed_config).cluster, 'PassthroughCluster');
 });
 
-void test('virtual inbound 0.0.0.0_15006: original_dst listener filter, passthrough to the pod', () => {
+void test('virtual inbound 0.0.0.0_15006: original_dst + http_inspector, HTTP and TCP passthrough to the pod', () => {
   const l = listener(sidecar, '0.0.0.0_15006');
   assert.equal(l.traffic_direction, 'INBOUND');
   const filters = l.listener_filters as { name: string; typed_config: unknown }[];
-  assert.deepEqual(filters.map((f) => unpack(f.typed_config)['@type']), [ORIGINAL_DST]);
-  const [blackhole, catchall] = chains(l);
+  assert.deepEqual(filters.map((f) => unpack(f.typed_config)['@type']), [ORIGINAL_DST, HTTP_INSPECTOR]);
+  const [blackhole, http, catchall] = chains(l);
+  const allIpv4 = [{ address_prefix: '0.0.0.0', prefix_len: { value: 0 } }];
   assert.deepEqual(blackhole!.filter_chain_match, { destination_port: { value: 15006 } });
-  assert.deepEqual(catchall!.filter_chain_match, { prefix_ranges: [{ address_prefix: '0.0.0.0', prefix_len: { value: 0 } }] });
+  assert.deepEqual(http!.filter_chain_match, { prefix_ranges: allIpv4, application_protocols: ['http/1.0', 'http/1.1', 'h2c'] });
+  const hcm = unpack(http!.filters[0]!.typed_config);
+  assert.equal(hcm['@type'], HTTP_CONNECTION_MANAGER);
+  const routeConfig = hcm.route_config as { virtual_hosts: { domains: string[]; routes: { route: { cluster: string } }[] }[] };
+  assert.deepEqual(routeConfig.virtual_hosts[0]!.domains, ['*']);
+  assert.equal(routeConfig.virtual_hosts[0]!.routes[0]!.route.cluster, 'InboundPassthroughClusterIpv4');
+  assert.deepEqual(catchall!.filter_chain_match, { prefix_ranges: allIpv4 });
   assert.equal(unpack(catchall!.filters[0]!.typed_config).cluster, 'InboundPassthroughClusterIpv4');
 });
 

@@ -1,0 +1,143 @@
+// `meshlet sidecar`: flags → startSidecar; drains on SIGTERM, stops at once on a second signal.
+import { hostname, networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
+import type { Command } from 'commander';
+import { ErrorCode, MeshletError } from '../common/errors.js';
+import { parseHostPort, parseIntInRange, parsePort } from '../common/flags.js';
+import { createLogger } from '../common/log.js';
+import { captureOptions } from '../proxy/capture/iptables-rules.js';
+import { originalDstAvailable } from '../proxy/listeners/original-dst.js';
+import { startSidecar, type SidecarOptions } from '../proxy/sidecar.js';
+import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
+import { createTracing, tracingFromEnv } from '../proxy/telemetry/tracing.js';
+import { flag, validated } from './options.js';
+
+interface SidecarFlags {
+  xds: string;
+  xdsMode: string;
+  nodeId?: string;
+  namespace: string;
+  podIp?: string;
+  capture: string;
+  proxyUid: string;
+  proxyGid: string;
+  excludeOutboundPorts: string;
+  excludeOutboundCidrs: string;
+  includeOutboundCidrs?: string;
+  excludeInboundPorts: string;
+  adminListen: string;
+  healthListen: string;
+  drainSeconds: string;
+  accessLog: string;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function invalid(message: string): never {
+  throw new MeshletError(ErrorCode.INVALID_FLAG, message);
+}
+
+function oneOf(name: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) invalid(`--${name} "${value}": expected ${allowed.join(' or ')}`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The pod's addresses: --pod-ip, else the non-loopback addresses of this network namespace. */
+function podIps(value: string | undefined): string[] {
+  if (value !== undefined) {
+    const ips = list(value);
+    for (const ip of ips) if (isIP(ip) === 0) invalid(`--pod-ip "${ip}": not an IP address`);
+    return ips;
+  }
+  return Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).filter((i) => !i.internal).map((i) => i.address));
+}
+
+function parse(opts: SidecarFlags): Omit<SidecarOptions, 'logger' | 'accessLog' | 'tracing'> {
+  const capture = oneOf('capture', opts.capture, ['iptables', 'none']);
+  const namespace = opts.namespace;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) invalid(`--namespace "${namespace}": not a Kubernetes namespace name (RFC 1123 label)`);
+  const ports = (name: string, v: string): number[] => list(v).map((p) => parsePort(name, p));
+  let captureConfig: SidecarOptions['capture'];
+  if (capture === 'iptables') {
+    if (process.platform !== 'linux') invalid('--capture iptables needs Linux; use --capture none and HTTP_PROXY=http://127.0.0.1:15001');
+    if (!originalDstAvailable()) invalid('--capture iptables needs the SO_ORIGINAL_DST addon (native/); run npm ci to build it');
+    const includes = opts.includeOutboundCidrs === undefined ? undefined : list(opts.includeOutboundCidrs);
+    captureConfig = captureOptions({
+      proxyUid: parseIntInRange('proxy-uid', opts.proxyUid, 0, 0xffffffff),
+      proxyGid: parseIntInRange('proxy-gid', opts.proxyGid, 0, 0xffffffff),
+      excludeOutboundPorts: ports('exclude-outbound-ports', opts.excludeOutboundPorts),
+      excludeOutboundCidrs: list(opts.excludeOutboundCidrs),
+      ...(includes && { includeOutboundCidrs: includes }),
+      excludeInboundPorts: ports('exclude-inbound-ports', opts.excludeInboundPorts),
+    });
+  }
+  const admin = parseHostPort('admin-listen', opts.adminListen, '127.0.0.1');
+  const health = parseHostPort('health-listen', opts.healthListen);
+  return {
+    xds: opts.xds,
+    xdsMode: oneOf('xds-mode', opts.xdsMode, ['delta', 'sotw']) as 'delta' | 'sotw',
+    nodeId: opts.nodeId ?? `${hostname()}.${namespace}`,
+    namespace,
+    podIps: podIps(opts.podIp),
+    admin,
+    health,
+    capture: captureConfig,
+    drainSeconds: parseIntInRange('drain-seconds', opts.drainSeconds, 0, 3600),
+  };
+}
+
+export function registerSidecar(program: Command): void {
+  program
+    .command('sidecar')
+    .description('run the sidecar proxy of a pod: xDS-configured listeners, HTTP/gRPC/TCP forwarding, balancing and resilience')
+    .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
+    .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
+    .addOption(flag('--node-id <id>', 'xDS node id (default <hostname>.<namespace>)'))
+    .addOption(flag('--namespace <ns>', "the pod's namespace", 'default'))
+    .addOption(flag('--pod-ip <ips>', "the pod's IPs, comma-separated (default: this namespace's non-loopback addresses)"))
+    .addOption(flag('--capture <mode>', 'iptables: write istio-init style nat rules in this network namespace (root); none: explicit proxy only', 'none'))
+    .addOption(flag('--proxy-uid <uid>', 'with --capture iptables: traffic of this UID is not captured', '1337'))
+    .addOption(flag('--proxy-gid <gid>', 'with --capture iptables: traffic of this GID is not captured; the sidecar switches to it', '1337'))
+    .addOption(flag('--exclude-outbound-ports <ports>', 'destination ports never captured, comma-separated', ''))
+    .addOption(flag('--exclude-outbound-cidrs <cidrs>', 'destination CIDRs never captured, comma-separated', ''))
+    .addOption(flag('--include-outbound-cidrs <cidrs>', 'capture only these destination CIDRs (default: all)'))
+    .addOption(flag('--exclude-inbound-ports <ports>', 'local ports never captured inbound, comma-separated', ''))
+    .addOption(flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000'))
+    .addOption(flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021'))
+    .addOption(flag('--drain-seconds <s>', 'on SIGTERM, how long in-flight work may take before exit', '5'))
+    .addOption(flag('--access-log <on|off>', 'one JSON line per request or connection on stdout', 'on'))
+    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .action(async (opts: SidecarFlags, command: Command) => {
+      const parsed = validated(command, () => {
+        oneOf('log-level', opts.logLevel, LOG_LEVELS);
+        oneOf('access-log', opts.accessLog, ['on', 'off']);
+        return { ...parse(opts), tracing: tracingFromEnv(process.env, `sidecar.${opts.namespace}`) };
+      });
+      const logger = createLogger('sidecar', opts.logLevel);
+      let sidecar;
+      try {
+        sidecar = await startSidecar({
+          ...parsed,
+          logger,
+          accessLog: opts.accessLog === 'on' ? createAccessLog() : DISABLED_ACCESS_LOG,
+          tracing: createTracing(parsed.tracing),
+        });
+      } catch (err) {
+        const text = err instanceof MeshletError ? `${err.message} (${err.code})` : (err as Error).message;
+        command.error(`error: cannot start the sidecar: ${text}`, { exitCode: 1 });
+      }
+      let signals = 0;
+      const onSignal = (signal: string): void => {
+        if (++signals > 1) process.exit(1);
+        logger.info({ signal }, 'shutting down');
+        void (signal === 'SIGTERM' ? sidecar.drain() : sidecar.stop()).then(() => process.exit(0));
+      };
+      process.on('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+    });
+}

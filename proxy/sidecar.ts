@@ -1,0 +1,162 @@
+// `meshlet sidecar`: the proxy in a pod. xDS client → DataPlane; admin on 15000, health on 15021; optional
+// iptables capture; drain on SIGTERM. The same start-up serves the tests (ports remapped, no capture).
+//
+//   const proxy = await startSidecar({ xds: '127.0.0.1:15010', nodeId: 'pod-a.default', namespace: 'default', ... });
+//   await proxy.ready; ... await proxy.stop();
+import { createPrometheusMetrics } from '../common/prometheus.js';
+import type { Logger } from '../common/log.js';
+import type { AdminServer } from '../common/admin-http.js';
+import { startHealthServer, startProxyAdmin } from './admin/admin-server.js';
+import { applyCapture, type CaptureHandle } from './capture/apply.js';
+import type { CaptureOptions } from './capture/iptables-rules.js';
+import { DataPlane } from './data-plane.js';
+import { hostPort } from './listeners/downstream.js';
+import type { AccessLog } from './telemetry/access-log.js';
+import { ProxyMetrics } from './telemetry/metrics.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { AdsClient, sidecarNode, type AdsMode } from './xds/ads-client.js';
+import type { ProxyConfig } from './xds/types.js';
+
+export interface SidecarOptions {
+  readonly xds: string;
+  readonly nodeId: string;
+  readonly namespace: string;
+  readonly podIps: readonly string[];
+  readonly xdsMode: AdsMode;
+  readonly admin: { readonly host: string; readonly port: number };
+  readonly health: { readonly host: string; readonly port: number };
+  /**
+   * iptables capture, or undefined for none. With capture the process switches to the proxy GID before it
+   * opens any connection, so that the rules (which exclude that GID) do not capture the proxy itself; it keeps
+   * its UID (root) so it can remove the rules on exit.
+   */
+  readonly capture: CaptureOptions | undefined;
+  readonly drainSeconds: number;
+  readonly logger: Logger;
+  readonly accessLog: AccessLog;
+  readonly tracing: Tracing;
+  /** Tests: LDS port → bound port, and one bind address for every listener. */
+  readonly portMap?: ReadonlyMap<number, number>;
+  readonly bindAddress?: string;
+}
+
+export interface Sidecar {
+  /** Resolves once the first complete configuration is applied and its listeners are bound. */
+  readonly ready: Promise<void>;
+  readonly dataPlane: DataPlane;
+  readonly xds: AdsClient;
+  readonly adminPort: number;
+  readonly healthPort: number;
+  /** Where an LDS listener (`address:port` as in LDS) is actually bound. */
+  boundAddress(listener: string): { address: string; port: number } | undefined;
+  /** SIGTERM: stop accepting, let in-flight work finish within drainSeconds, then stop. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
+  const log = o.logger;
+  const prometheus = createPrometheusMetrics('meshlet-proxy');
+  const metrics = new ProxyMetrics(prometheus.meter);
+  const dataPlane = new DataPlane({
+    namespace: o.namespace,
+    logger: log,
+    accessLog: o.accessLog,
+    metrics,
+    tracing: o.tracing,
+    ...(o.portMap && { portMap: o.portMap }),
+    ...(o.bindAddress !== undefined && { bindAddress: o.bindAddress }),
+  });
+  metrics.observeClusters('meshlet_cluster_healthy_endpoints', 'Endpoints a cluster may send to (not ejected, healthy)', (report) => {
+    for (const c of dataPlane.clusters.all()) {
+      let n = 0;
+      for (const l of c.endpoints.localities) for (const e of l.endpoints) if ((e.health === 'HEALTHY' || e.health === 'UNKNOWN') && !c.isEjected(hostPort(e.address, e.port))) n++;
+      report(c.name, n);
+    }
+  });
+  let capture: CaptureHandle | undefined;
+  if (o.capture !== undefined) {
+    capture = applyCapture(o.capture);
+    process.setgroups?.([o.capture.proxyGid]);
+    process.setgid?.(o.capture.proxyGid);
+  }
+
+  const xds = new AdsClient({ address: o.xds, node: sidecarNode(o.nodeId, o.namespace, o.podIps), mode: o.xdsMode, logger: log });
+  let ready = false;
+  let applying: Promise<void> = Promise.resolve();
+  let markReady: () => void = () => {};
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
+  // Applying is serialised: a bind from one config finishes before the next config is looked at.
+  const apply = (config: ProxyConfig, first: boolean): void => {
+    applying = applying.then(async () => {
+      await dataPlane.apply(config);
+      if (first || (xds.ready && !ready)) {
+        ready = xds.ready;
+        if (ready) {
+          log.info({ listeners: dataPlane.listeners.keys, clusters: config.clusters.size }, 'first complete configuration applied: ready');
+          markReady();
+        }
+      }
+    });
+  };
+  xds.on('config', (config) => apply(config, false));
+  xds.on('ready', (config) => apply(config, true));
+  xds.on('nack', (n) => log.warn({ type: n.typeUrl, errors: n.errors }, 'configuration rejected (NACK); the last good configuration stays'));
+  xds.on('disconnected', (d) => log.warn({ code: d.code, details: d.details, retryInMs: d.retryInMs }, 'xDS stream ended; serving the last good configuration'));
+  xds.start();
+
+  let stopped = false;
+  let admin: AdminServer | undefined;
+  let health: AdminServer | undefined;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    xds.close();
+    await dataPlane.close();
+    capture?.remove();
+    await Promise.all([admin?.close(), health?.close()]);
+    await o.tracing.shutdown();
+    o.accessLog.flush();
+    await prometheus.shutdown();
+  };
+  const drain = async (): Promise<void> => {
+    log.info({ drainSeconds: o.drainSeconds }, 'draining: no new connections; waiting for in-flight work');
+    dataPlane.drain();
+    const deadline = Date.now() + o.drainSeconds * 1000;
+    while (Date.now() < deadline && dataPlane.busy()) await new Promise((r) => setTimeout(r, 100));
+    await stop();
+  };
+  try {
+    admin = await startProxyAdmin(
+      {
+        config: () => xds.config,
+        clusters: dataPlane.clusters,
+        metrics: prometheus,
+        listeners: () =>
+          [...xds.config.listeners.values()].map((l) => {
+            const bound = dataPlane.listeners.addressOf(hostPort(l.address, l.port));
+            return { name: l.name, address: hostPort(l.address, l.port), bound: bound ? hostPort(bound.address, bound.port) : null };
+          }),
+        isReady: () => ready,
+        drain: () => dataPlane.drain(),
+        quit: () => void stop(),
+      },
+      o.admin.host,
+      o.admin.port,
+    );
+    health = await startHealthServer(() => ready, o.health.host, o.health.port);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    ready: readyPromise,
+    dataPlane,
+    xds,
+    adminPort: admin.port,
+    healthPort: health.port,
+    boundAddress: (listener) => dataPlane.listeners.addressOf(listener),
+    drain,
+    stop,
+  };
+}
