@@ -3,7 +3,7 @@
 // (a ClusterIP), to the listener of that Service port — the HTTP/2 router for gRPC, the TCP proxy for TCP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createGreeterClient, sayHello, startGreeterServer, type GreeterServer } from '../../../examples/proxyless/greeter.js';
 import { startMesh, type MeshHarness } from '../../support/mesh-harness.js';
 import { freePort } from '../../support/ports.js';
@@ -27,7 +27,7 @@ ${ips.map((ip) => `- {addresses: ["${ip}"], conditions: {ready: true}}`).join('\
 }
 
 /** Opens a CONNECT tunnel through the sidecar's outbound port; resolves with the raw socket once established. */
-function tunnel(proxyPort: number, target: string): Promise<import('node:net').Socket> {
+function tunnel(proxyPort: number, target: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(proxyPort, '127.0.0.1', () => socket.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`));
     socket.once('error', reject);
