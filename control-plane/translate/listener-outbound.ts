@@ -7,22 +7,43 @@ import type { XdsResource } from '../../xds/resource.js';
 import { LISTENER } from '../../xds/type-urls.js';
 import { resource } from './encode.js';
 import { TrafficDirection } from './enums.js';
-import { hcmFilter, tcpProxyFilter, type PackedAny } from './filters.js';
+import { hcmFilter, httpInspectorListenerFilter, tcpProxyFilter, type PackedAny } from './filters.js';
 import { listenerName } from './names.js';
 
-/** What a Service port's listener forwards to: RDS through its HTTP connection manager, or one TCP cluster. */
-export type OutboundTarget = { readonly kind: 'http'; readonly hcm: PackedAny } | { readonly kind: 'tcp'; readonly cluster: string };
+/**
+ * What a Service port's listener forwards to: RDS through its HTTP connection manager, one TCP cluster, or —
+ * for a port that declares no protocol — either, chosen per connection by sniffing its first bytes.
+ */
+export type OutboundTarget =
+  | { readonly kind: 'http'; readonly hcm: PackedAny }
+  | { readonly kind: 'tcp'; readonly cluster: string }
+  | { readonly kind: 'sniffed'; readonly hcm: PackedAny; readonly cluster: string };
 
 const DO_NOT_BIND = Object.freeze({ value: false });
+const HTTP_PROTOCOLS = Object.freeze({ application_protocols: Object.freeze(['http/1.0', 'http/1.1', 'h2c']) });
+
+function filterChains(target: OutboundTarget): Record<string, unknown>[] {
+  switch (target.kind) {
+    case 'http':
+      return [{ filters: [hcmFilter(target.hcm)] }];
+    case 'tcp':
+      return [{ filters: [tcpProxyFilter(target.cluster)] }];
+    case 'sniffed':
+      return [
+        { filter_chain_match: HTTP_PROTOCOLS, filters: [hcmFilter(target.hcm)] },
+        { filters: [tcpProxyFilter(target.cluster)] },
+      ];
+  }
+}
 
 export function outboundServiceListener(clusterIP: string, port: number, target: OutboundTarget): XdsResource {
   const name = listenerName(clusterIP, port);
-  const filter = target.kind === 'http' ? hcmFilter(target.hcm) : tcpProxyFilter(target.cluster);
   return resource(LISTENER, name, {
     name,
     address: { socket_address: { address: clusterIP, port_value: port } },
     bind_to_port: DO_NOT_BIND,
     traffic_direction: TrafficDirection.OUTBOUND,
-    filter_chains: [{ filters: [filter] }],
+    ...(target.kind === 'sniffed' && { listener_filters: [httpInspectorListenerFilter()] }),
+    filter_chains: filterChains(target),
   });
 }

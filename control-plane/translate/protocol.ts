@@ -1,8 +1,9 @@
 // Which application protocol a Service port carries, decided as Istio does ("Protocol Selection",
 // istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/; pilot/pkg/serviceregistry/kube
 // ConvertProtocol): the Kubernetes `protocol` field first for the transport, then `appProtocol`, then the port
-// name's prefix before the first '-', else plain TCP. Istio's automatic protocol sniffing is not done: an
-// unnamed port without appProtocol is TCP.
+// name's prefix before the first '-', else plain TCP. A TCP port that declares nothing (no appProtocol, no
+// recognised name prefix) is sniffed by the sidecar, as Istio's automatic protocol detection does: HTTP if the
+// client's first bytes are HTTP, TCP otherwise (see `isUndeclared`).
 import type { ServicePort } from '../model/types.js';
 
 export type PortProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'GRPC-Web' | 'HTTPS' | 'TLS' | 'TCP' | 'UDP' | 'SCTP';
@@ -43,6 +44,16 @@ function fromPortName(name: string): PortProtocol | undefined {
   if (lower === 'grpc-web' || lower.startsWith('grpc-web-')) return 'GRPC-Web';
   const dash = lower.indexOf('-');
   return BY_NAME.get(dash < 0 ? lower : lower.slice(0, dash));
+}
+
+/**
+ * A TCP port that says nothing about its protocol: neither a recognised appProtocol nor a recognised name prefix.
+ * Its sidecar listener sniffs (Istio: "Automatic protocol selection"); `tcp-*` names and appProtocol `tcp` are
+ * declarations and are not sniffed.
+ */
+export function isUndeclared(port: Pick<ServicePort, 'protocol' | 'name' | 'appProtocol'>): boolean {
+  if (port.protocol === 'UDP' || port.protocol === 'SCTP') return false;
+  return (port.appProtocol === undefined || fromAppProtocol(port.appProtocol) === undefined) && fromPortName(port.name) === undefined;
 }
 
 /**

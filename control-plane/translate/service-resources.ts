@@ -16,7 +16,7 @@ import { outboundServiceListener, type OutboundTarget } from './listener-outboun
 import { nameService } from './name-table.js';
 import { clusterName, routeName, serviceHostnames, withPort } from './names.js';
 import { clusterPolicyFields, routeActionFields, type Fields } from './policy.js';
-import { isHttp, isStreamTransport, portProtocol, type PortProtocol } from './protocol.js';
+import { isHttp, isStreamTransport, isUndeclared, portProtocol, type PortProtocol } from './protocol.js';
 import { routeConfiguration } from './route.js';
 
 /** What the Service-only part may read: not the endpoints. */
@@ -30,6 +30,8 @@ interface ApiListeners {
 interface PortEntry {
   readonly port: number;
   readonly protocol: PortProtocol;
+  /** Declares no protocol: the sidecar sniffs HTTP vs TCP (protocol.ts isUndeclared). */
+  readonly sniffed: boolean;
   readonly cluster: string;
   readonly route: string;
 }
@@ -54,7 +56,13 @@ export class ServiceResources {
     // An ExternalName service without a name to resolve has nothing to proxy to (the model should not emit one).
     const ports = this.external && !rs.service.externalName ? [] : rs.service.ports;
     this.ports = ports
-      .map((p) => ({ port: p.port, protocol: portProtocol(p), cluster: clusterName(p.port, rs.fqdn), route: routeName(rs.fqdn, p.port) }))
+      .map((p) => ({
+        port: p.port,
+        protocol: portProtocol(p),
+        sniffed: isUndeclared(p),
+        cluster: clusterName(p.port, rs.fqdn),
+        route: routeName(rs.fqdn, p.port),
+      }))
       .filter((p) => isStreamTransport(p.protocol));
     this.#clusterPolicy = clusterPolicyFields(rs.service.policy);
     this.#routeAction = routeActionFields(rs.service.policy);
@@ -102,14 +110,15 @@ export class ServiceResources {
 
   private outboundTarget(i: number): OutboundTarget {
     const p = this.ports[i]!;
-    return isHttp(p.protocol) ? { kind: 'http', hcm: this.hcm(i) } : { kind: 'tcp', cluster: p.cluster };
+    if (isHttp(p.protocol)) return { kind: 'http', hcm: this.hcm(i) };
+    return p.sniffed ? { kind: 'sniffed', hcm: this.hcm(i), cluster: p.cluster } : { kind: 'tcp', cluster: p.cluster };
   }
 
-  /** The route configurations the sidecar listeners name: those of HTTP ports. */
+  /** The route configurations the sidecar listeners name: those of HTTP ports and of sniffed ones. */
   sidecarRoutes(): readonly XdsResource[] {
     if (!this.#sidecarRoutes) {
       const listened = this.sidecarListeners().length > 0;
-      const http = this.ports.flatMap((p, i) => (isHttp(p.protocol) ? [i] : []));
+      const http = this.ports.flatMap((p, i) => (isHttp(p.protocol) || p.sniffed ? [i] : []));
       this.#sidecarRoutes = listened ? http.map((i) => this.route(i)) : [];
     }
     return this.#sidecarRoutes;

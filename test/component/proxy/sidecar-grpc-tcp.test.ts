@@ -3,6 +3,7 @@
 // (a ClusterIP), to the listener of that Service port — the HTTP/2 router for gRPC, the TCP proxy for TCP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import http from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createGreeterClient, sayHello, startGreeterServer, type GreeterServer } from '../../../examples/proxyless/greeter.js';
 import { startMesh, type MeshHarness } from '../../support/mesh-harness.js';
@@ -39,15 +40,21 @@ describe('sidecar: gRPC over h2c and TCP', () => {
   let mesh: MeshHarness;
   const greeters: GreeterServer[] = [];
   let echo: Server;
+  let web: http.Server;
 
   before(async () => {
     const grpcPort = await freePort('127.0.0.41');
     greeters.push(await startGreeterServer('127.0.0.41', grpcPort), await startGreeterServer('127.0.0.42', grpcPort));
     const echoPort = await freePort('127.0.0.43');
     echo = createServer((s) => s.pipe(s)).listen(echoPort, '127.0.0.43');
+    const webPort = await freePort('127.0.0.44');
+    web = http.createServer((req, res) => res.end(`request-id ${String(req.headers['x-request-id'])}`)).listen(webPort, '127.0.0.44');
     mesh = await startMesh({
       'greeter.yaml': service('greeter', 'grpc', grpcPort, ['127.0.0.41', '127.0.0.42']),
       'echo.yaml': service('echo', 'tcp-echo', echoPort, ['127.0.0.43']),
+      // Ports named without a protocol: the sidecar sniffs each connection (Istio's automatic protocol selection).
+      'plain-echo.yaml': service('plain-echo', 'main', echoPort, ['127.0.0.43']),
+      'plain-web.yaml': service('plain-web', 'main', webPort, ['127.0.0.44']),
     });
     process.env['grpc_proxy'] = mesh.proxyUrl;
   });
@@ -57,6 +64,7 @@ describe('sidecar: gRPC over h2c and TCP', () => {
     await mesh.close();
     for (const g of greeters) await g.close();
     echo.close();
+    web.close();
   });
 
   function clusterIp(name: string): string {
@@ -84,13 +92,29 @@ describe('sidecar: gRPC over h2c and TCP', () => {
     assert.match(clusters, /outbound\|80\|\|greeter\.default\.svc\.cluster\.local::upstream_rq_2xx::6/);
   });
 
-  void test('bytes on a TCP port pass through the TCP proxy unchanged, both ways, with half-close', async () => {
-    const socket = await tunnel(mesh.outboundPort, `${clusterIp('echo')}:80`);
+  for (const name of ['echo', 'plain-echo']) {
+    void test(`bytes on ${name === 'echo' ? 'a tcp- port' : 'an undeclared port (sniffed: not HTTP)'} pass through the TCP proxy unchanged, with half-close`, async () => {
+      await echoThrough(name);
+    });
+  }
+
+  void test('HTTP on an undeclared port is sniffed and routed at L7 (the router adds x-request-id)', async () => {
+    const socket = await tunnel(mesh.outboundPort, `${clusterIp('plain-web')}:80`);
+    socket.write('GET / HTTP/1.1\r\nhost: plain-web\r\nconnection: close\r\n\r\n');
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    await new Promise((resolve) => socket.on('close', resolve));
+    assert.match(text, /^HTTP\/1.1 200 OK/);
+    assert.match(text, /request-id [0-9a-f]{8}-[0-9a-f-]{27}/);
+  });
+
+  async function echoThrough(name: string): Promise<void> {
+    const socket = await tunnel(mesh.outboundPort, `${clusterIp(name)}:80`);
     const payload = Buffer.alloc(256 * 1024, 7);
     const received: Buffer[] = [];
     socket.on('data', (d: Buffer) => received.push(d));
     socket.end(payload);
     await new Promise((resolve) => socket.on('close', resolve));
     assert.deepEqual(Buffer.concat(received), payload);
-  });
+  }
 });
