@@ -20,7 +20,8 @@ export class Http1Pool implements UpstreamPool {
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 60_000,
-      connect: { timeout: options.connectTimeoutMs, noDelay: true, ...(options.localAddress !== undefined && { localAddress: options.localAddress }) },
+      connect: { timeout: options.connectTimeoutMs, noDelay: true },
+      ...(options.localAddress !== undefined && { localAddress: options.localAddress }), // not in connect: undici overrides that one
     });
     this.pool.on('connectionError', ignore);
   }

@@ -26,7 +26,17 @@ function regex(matcher: unknown, path: string, issues: Issues, flags = ''): RegE
   }
 }
 
+/**
+ * RouteMatch fields that narrow a match and that the sidecar does not evaluate. Ignoring one would make the
+ * route match more requests than configured, so each is an error (and the response is NACKed).
+ */
+const UNSUPPORTED_MATCH_FIELDS = ['query_parameters', 'runtime_fraction', 'grpc', 'tls_context', 'dynamic_metadata', 'filter_state', 'path_match_policy', 'path_separated_prefix', 'connect_matcher'];
+
 function pathMatch(match: Obj, path: string, issues: Issues): PathMatch | undefined {
+  for (const field of UNSUPPORTED_MATCH_FIELDS) {
+    const v = match[field];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) issues.add(at(path, field), 'not supported by the sidecar (the route would match more than configured)');
+  }
   const caseSensitive = wrapped(match['case_sensitive']) !== false;
   if (typeof match['prefix'] === 'string') return { kind: 'prefix', value: match['prefix'], caseSensitive };
   if (typeof match['path'] === 'string') return { kind: 'path', value: match['path'], caseSensitive };

@@ -178,3 +178,19 @@ for (const c of cases) {
     assert.deepEqual(errorsOf(decodeRouteConfiguration(c.bytes())), c.errors);
   });
 }
+
+void test('RDS invalid: match fields the sidecar cannot evaluate are rejected, not ignored', () => {
+  for (const [field, value] of [
+    ['query_parameters', [{ name: 'debug', present_match: true }]],
+    ['runtime_fraction', { default_value: { numerator: 50 } }],
+    ['grpc', {}],
+  ] as const) {
+    const bytes = makeResource(ROUTE_CONFIGURATION, 'r', {
+      name: 'r',
+      virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { prefix: '/', [field]: value }, route: { cluster: 'c' } }] }],
+    }).encoded;
+    const decoded = decodeRouteConfiguration(bytes);
+    assert.equal(decoded.ok, false, field);
+    if (!decoded.ok) assert.deepEqual(decoded.errors.map((e) => e.path), [`virtual_hosts[0].routes[0].match.${field}`]);
+  }
+});
