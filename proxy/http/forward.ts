@@ -82,7 +82,8 @@ export class Exchange implements UpstreamSink {
   }
 
   start(): void {
-    this.res.once('close', this.onDownstreamClose);
+    (this.res as TaggedResponse)[EXCHANGE] = this;
+    this.res.once('close', downstreamClosed);
     const table = this.deps.routeTable(this.ds);
     const match = table?.match(this.request);
     if (match === undefined) return this.reply(REPLY.noRoute, ResponseFlag.NoRouteFound);
@@ -112,7 +113,7 @@ export class Exchange implements UpstreamSink {
       this.retry = new RetryState(policy, cluster.breakers, this.deps.random);
       if (hasBody(this.req)) this.body = new ReplayableBody(this.req, RETRY_BUFFER_LIMIT);
     }
-    if (route.timeoutMs > 0) this.routeTimer = setTimeout(this.onRouteTimeout, route.timeoutMs);
+    if (route.timeoutMs > 0) this.routeTimer = setTimeout(routeTimedOut, route.timeoutMs, this);
     this.sendAttempt();
   }
 
@@ -128,7 +129,7 @@ export class Exchange implements UpstreamSink {
     const pool = this.deps.pools.get(target, config.http2, config.connectTimeoutMs);
     const body = this.body !== undefined ? this.body.attempt() : hasBody(this.req) ? this.req : null;
     const perTry = this.match?.retryPolicy?.perTryTimeoutMs;
-    if (perTry !== undefined && perTry > 0) this.tryTimer = setTimeout(this.onPerTryTimeout, perTry);
+    if (perTry !== undefined && perTry > 0) this.tryTimer = setTimeout(tryTimedOut, perTry, this);
     this.attempt = pool.send(
       { method: this.request.method, path: this.request.path, authority: this.request.authority, headers: this.requestHeaders, body },
       this,
@@ -160,13 +161,13 @@ export class Exchange implements UpstreamSink {
     }
     if (this.cluster) this.cluster.counters.upstream_rq_retry++;
     this.deps.metrics.retry(this.clusterName);
-    setTimeout(this.onRetryTimer, decision.delayMs);
+    setTimeout(retryNow, decision.delayMs, this);
     return true;
   }
 
-  private readonly onRetryTimer = (): void => {
+  onRetryTimer(): void {
     if (!this.finished) this.sendAttempt();
-  };
+  }
 
   // ---- UpstreamSink ---------------------------------------------------------------------------------------
 
@@ -193,13 +194,13 @@ export class Exchange implements UpstreamSink {
     if (this.finished) return true;
     this.bytesSent += chunk.length;
     if ((this.res as NodeJS.WritableStream).write(chunk)) return true;
-    this.res.once('drain', this.onDrain);
+    this.res.once('drain', downstreamDrained);
     return false;
   }
 
-  private readonly onDrain = (): void => {
+  onDrain(): void {
     this.attempt?.resume();
-  };
+  }
 
   onEnd(trailers: IncomingHttpHeaders | undefined): void {
     if (this.finished) return;
@@ -225,7 +226,7 @@ export class Exchange implements UpstreamSink {
 
   // ---- timeouts and the downstream --------------------------------------------------------------------------
 
-  private readonly onPerTryTimeout = (): void => {
+  onPerTryTimeout(): void {
     if (this.finished || this.status !== 0) return;
     this.tryTimer = undefined;
     this.attempt?.abort();
@@ -233,24 +234,27 @@ export class Exchange implements UpstreamSink {
     if (this.cluster) this.cluster.counters.upstream_rq_per_try_timeout++;
     if (this.retryAfter({ kind: 'per-try-timeout' })) return;
     this.reply(REPLY.timeout, ResponseFlag.UpstreamRequestTimeout);
-  };
+  }
 
-  private readonly onRouteTimeout = (): void => {
+
+  onRouteTimeout(): void {
     if (this.finished) return;
     this.attempt?.abort();
     this.endAttempt();
     if (this.cluster) this.cluster.counters.upstream_rq_timeout++;
     this.reply(REPLY.timeout, ResponseFlag.UpstreamRequestTimeout);
-  };
+  }
 
-  private readonly onDownstreamClose = (): void => {
+
+  onDownstreamClose(): void {
     if (this.finished) return;
     // The client went away before the response was complete.
     this.attempt?.abort();
     this.endAttempt();
     this.flags |= ResponseFlag.DownstreamConnectionTermination;
     this.finish();
-  };
+  }
+
 
   private reply(reply: LocalReply, flag: ResponseFlags): void {
     this.flags |= flag;
@@ -298,6 +302,27 @@ export class Exchange implements UpstreamSink {
     e.route_name = this.match?.route.name || null;
     return e;
   }
+}
+
+// Timer and event callbacks are module functions, not closures: nothing is allocated per request for them. The
+// Exchange travels as the timer argument, or on the response object for its events.
+const EXCHANGE = Symbol('meshlet.exchange');
+type TaggedResponse = DownstreamResponse & { [EXCHANGE]?: Exchange };
+
+function routeTimedOut(x: Exchange): void {
+  x.onRouteTimeout();
+}
+function tryTimedOut(x: Exchange): void {
+  x.onPerTryTimeout();
+}
+function retryNow(x: Exchange): void {
+  x.onRetryTimer();
+}
+function downstreamClosed(this: TaggedResponse): void {
+  this[EXCHANGE]?.onDownstreamClose();
+}
+function downstreamDrained(this: TaggedResponse): void {
+  this[EXCHANGE]?.onDrain();
 }
 
 /** Whether a request carries a body: HTTP/2 says so in its HEADERS frame, HTTP/1 in its framing headers. */
