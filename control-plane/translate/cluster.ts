@@ -37,6 +37,21 @@ function http2ProtocolOptions(): Record<string, unknown> {
   return http2Options;
 }
 
+let downstreamProtocolOptions: Record<string, unknown> | undefined;
+
+/**
+ * The passthrough clusters carry any app's traffic: upstream requests use the protocol the downstream spoke
+ * (HTTP/2 in, HTTP/2 out — gRPC keeps working), as Istio configures them.
+ */
+function useDownstreamProtocol(): Record<string, unknown> {
+  downstreamProtocolOptions ??= {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': pack(HTTP_PROTOCOL_OPTIONS, {
+      use_downstream_protocol_config: { http_protocol_options: {}, http2_protocol_options: {} },
+    }),
+  };
+  return downstreamProtocolOptions;
+}
+
 /**
  * An EDS cluster whose endpoints come over ADS under the cluster's own name (no `service_name`: Envoy and
  * grpc-js-xds then ask EDS for the cluster name). grpc-js-xds requires
@@ -103,9 +118,10 @@ let staticClusters: readonly XdsResource[] | undefined;
  */
 export function sidecarStaticClusters(): readonly XdsResource[] {
   staticClusters ??= Object.freeze([
-    originalDstCluster(PASSTHROUGH_CLUSTER, {}),
+    originalDstCluster(PASSTHROUGH_CLUSTER, { typed_extension_protocol_options: useDownstreamProtocol() }),
     originalDstCluster(INBOUND_PASSTHROUGH_CLUSTER, {
       upstream_bind_config: { source_address: { address: '127.0.0.6', port_value: 0 } },
+      typed_extension_protocol_options: useDownstreamProtocol(),
     }),
     resource(CLUSTER, BLACKHOLE_CLUSTER, {
       name: BLACKHOLE_CLUSTER,

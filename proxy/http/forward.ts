@@ -126,7 +126,8 @@ export class Exchange implements UpstreamSink {
     this.target = target;
     if (target.host) target.host.stats.activeRequests++;
     const config = cluster.config;
-    const pool = this.deps.pools.get(target, config.http2, config.connectTimeoutMs);
+    const http2 = config.useDownstreamProtocol ? this.req.httpVersion === '2.0' : config.http2;
+    const pool = this.deps.pools.get(target, http2, config.connectTimeoutMs);
     const body = this.body !== undefined ? this.body.attempt() : hasBody(this.req) ? this.req : null;
     const perTry = this.match?.retryPolicy?.perTryTimeoutMs;
     if (perTry !== undefined && perTry > 0) this.tryTimer = setTimeout(tryTimedOut, perTry, this);

@@ -173,6 +173,11 @@ export interface ProxyCluster {
   readonly connectTimeoutMs: number;
   /** HTTP/2 (h2c, gRPC) to the upstream. */
   readonly http2: boolean;
+  /**
+   * HttpProtocolOptions.use_downstream_protocol_config: the upstream request uses the downstream's protocol
+   * (HTTP/2 in, HTTP/2 out). Istio sets it on the passthrough clusters, which carry every kind of app.
+   */
+  readonly useDownstreamProtocol: boolean;
   /** EDS: the name asked of EDS (eds_cluster_config.service_name, else the cluster name). */
   readonly edsServiceName?: string;
   /** LOGICAL_DNS and STATIC: the inline load_assignment. */

@@ -52,13 +52,18 @@ function lbPolicy(c: Obj, issues: Issues): LbPolicy {
   return 'ROUND_ROBIN';
 }
 
-function http2(c: Obj, issues: Issues): boolean {
-  if (isObj(c['http2_protocol_options'])) return true;
+/** The upstream protocol: HTTP/2 (explicit_http_config), or whatever the downstream spoke. */
+function upstreamProtocol(c: Obj, issues: Issues): { http2: boolean; useDownstreamProtocol: boolean } {
+  if (isObj(c['http2_protocol_options'])) return { http2: true, useDownstreamProtocol: false };
   const options = obj(c['typed_extension_protocol_options']);
-  if (options[HPO_KEY] === undefined) return false;
+  if (options[HPO_KEY] === undefined) return { http2: false, useDownstreamProtocol: false };
   const path = `typed_extension_protocol_options["${HPO_KEY}"]`;
   const hpo = unpackAny(options[HPO_KEY], [HTTP_PROTOCOL_OPTIONS], path, issues);
-  return hpo !== undefined && isObj(obj(hpo.body['explicit_http_config'])['http2_protocol_options']);
+  const body = hpo?.body ?? {};
+  return {
+    http2: isObj(obj(body['explicit_http_config'])['http2_protocol_options']),
+    useDownstreamProtocol: isObj(body['use_downstream_protocol_config']),
+  };
 }
 
 /** A UInt32Value, `fallback` when unset. */
@@ -142,7 +147,7 @@ export function clusterFromObject(c: Obj, issues: Issues): Decoded<ProxyCluster>
   const type = clusterType(c, issues);
   const policy = lbPolicy(c, issues);
   const connectTimeoutMs = durationMs(c['connect_timeout'], 'connect_timeout', issues) ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const isHttp2 = http2(c, issues);
+  const protocol = upstreamProtocol(c, issues);
   if (type === 'ORIGINAL_DST' && policy !== 'CLUSTER_PROVIDED') issues.add('lb_policy', 'an ORIGINAL_DST cluster must use CLUSTER_PROVIDED');
   if (type !== 'ORIGINAL_DST' && policy === 'CLUSTER_PROVIDED') issues.add('lb_policy', 'CLUSTER_PROVIDED is only for ORIGINAL_DST clusters');
   const eds = type === 'EDS' ? edsServiceName(c, name, issues) : undefined;
@@ -161,7 +166,8 @@ export function clusterFromObject(c: Obj, issues: Issues): Decoded<ProxyCluster>
     type,
     lbPolicy: policy,
     connectTimeoutMs,
-    http2: isHttp2,
+    http2: protocol.http2,
+    useDownstreamProtocol: protocol.useDownstreamProtocol,
     ...(eds !== undefined && { edsServiceName: eds }),
     ...(loadAssignment && { loadAssignment }),
     ...(source !== '' && { sourceAddress: source }),

@@ -23,12 +23,16 @@ void test('CDS: EDS over ADS with HTTP/2, ORIGINAL_DST passthrough, STATIC black
     lbPolicy: 'ROUND_ROBIN',
     connectTimeoutMs: 10_000,
     http2: true,
+    useDownstreamProtocol: false,
     edsServiceName: GREETER,
     circuitBreakers: DEFAULT_CIRCUIT_BREAKERS,
   });
   assert.equal(valueOf(decodeCluster(served(CLUSTER, 'outbound|5432||db.default.svc.cluster.local').encoded)).http2, false);
   const inbound = valueOf(decodeCluster(served(CLUSTER, 'InboundPassthroughClusterIpv4').encoded));
   assert.deepEqual([inbound.type, inbound.lbPolicy, inbound.sourceAddress], ['ORIGINAL_DST', 'CLUSTER_PROVIDED', '127.0.0.6']);
+  // Passthrough carries any app: HTTP/2 stays HTTP/2 upstream (gRPC), HTTP/1 stays HTTP/1.
+  assert.deepEqual([inbound.http2, inbound.useDownstreamProtocol], [false, true]);
+  assert.equal(valueOf(decodeCluster(served(CLUSTER, 'PassthroughCluster').encoded)).useDownstreamProtocol, true);
   const blackhole = valueOf(decodeCluster(served(CLUSTER, 'BlackHoleCluster').encoded));
   assert.deepEqual([blackhole.type, blackhole.loadAssignment?.localities], ['STATIC', []]);
   const dns = valueOf(decodeCluster(served(CLUSTER, 'outbound|443||search.default.svc.cluster.local').encoded));
