@@ -39,6 +39,9 @@ describe('sidecar: retries, timeouts, outlier detection and circuit breakers fro
       await listen('127.0.0.33', port, ok('good')),
       await listen('127.0.0.34', port, fail(500)),
       await listen('127.0.0.35', port, slow(300, 'busy')),
+      await listen('127.0.0.36', port, ok('h1')),
+      await listen('127.0.0.37', port, ok('h2')),
+      await listen('127.0.0.38', port, ok('h3')),
     );
     mesh = await startMesh({
       'retry.yaml': httpService('retry', 80, ['127.0.0.31'], port, { 'meshlet.io/retries': '2', 'meshlet.io/retry-on': '5xx' }),
@@ -50,6 +53,10 @@ describe('sidecar: retries, timeouts, outlier detection and circuit breakers fro
         'meshlet.io/outlier-base-ejection-time': '30s',
       }),
       'breaker.yaml': httpService('breaker', 80, ['127.0.0.35'], port, { 'meshlet.io/max-requests': '1' }),
+      'sticky.yaml': httpService('sticky', 80, ['127.0.0.36', '127.0.0.37', '127.0.0.38'], port, {
+        'meshlet.io/lb-policy': 'RING_HASH',
+        'meshlet.io/hash-on': 'header:x-user',
+      }),
     });
     agent = new ProxyAgent({ uri: mesh.proxyUrl, proxyTunnel: false });
   });
@@ -98,6 +105,20 @@ describe('sidecar: retries, timeouts, outlier detection and circuit breakers fro
     const clusters = await (await request(`http://127.0.0.1:${mesh.sidecar.adminPort}/clusters`)).body.text();
     assert.match(clusters, /outlier\.default\.svc\.cluster\.local::127\.0\.0\.34:\d+::health_flags::\/failed_outlier_check/);
     assert.equal(await clusterStat('outlier', 'outlier_detection_ejections_total'), 1);
+  });
+
+  void test('ring hash on a header: each user sticks to one endpoint, and users spread over all of them', async () => {
+    const owners = new Map<string, string>();
+    for (let round = 0; round < 3; round++) {
+      for (let u = 0; u < 30; u++) {
+        const r = await request('http://sticky/', { dispatcher: agent, headers: { 'x-user': `user-${u}` } });
+        const body = await r.body.text();
+        const first = owners.get(`user-${u}`);
+        if (first === undefined) owners.set(`user-${u}`, body);
+        else assert.equal(body, first, `user-${u} moved from ${first} to ${body}`);
+      }
+    }
+    assert.equal(new Set(owners.values()).size, 3, 'all three endpoints own some users');
   });
 
   void test('circuit breaker max-requests 1: a second concurrent request gets 503 UO', async () => {
