@@ -28,6 +28,13 @@ describe('flags are validated with a message naming the flag (exit code 2)', () 
     // The environment twin of a flag is validated the same way.
     { args: ['control-plane', '--manifests', '.'], env: { MESHLET_ADMIN_LISTEN: '1.2.3.4' }, message: /--admin-listen "1.2.3.4": expected HOST:PORT/ },
     { args: ['proxy-status', '--admin', 'x:y'], message: /--admin "x:y": port must be a whole number/ },
+    { args: ['sidecar', '--xds-mode', 'rest'], message: /--xds-mode "rest": expected delta or sotw/ },
+    { args: ['sidecar', '--capture', 'ebpf'], message: /--capture "ebpf": expected iptables or none/ },
+    { args: ['sidecar', '--pod-ip', '10.1.1.300'], message: /--pod-ip "10.1.1.300": not an IP address/ },
+    { args: ['sidecar', '--namespace', 'Prod_NS'], message: /--namespace "Prod_NS": not a Kubernetes namespace name/ },
+    { args: ['sidecar', '--drain-seconds', 'later'], message: /--drain-seconds "later": must be a whole number/ },
+    { args: ['sidecar', '--access-log', 'maybe'], message: /--access-log "maybe": expected on or off/ },
+    { args: ['sidecar'], env: { MESHLET_ADMIN_LISTEN: '127.0.0.1:99999' }, message: /--admin-listen "127.0.0.1:99999": port must be/ },
   ];
   for (const c of cases) {
     test(`meshlet ${c.args.join(' ')}${c.env ? ` with ${JSON.stringify(c.env)}` : ''}`, async () => {
