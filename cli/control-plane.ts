@@ -5,6 +5,7 @@ import { ErrorCode, MeshletError } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { startControlPlane } from '../control-plane/index.js';
 import { parseCidr } from '../control-plane/model/index.js';
+import type { OutboundTrafficPolicy } from '../control-plane/model/types.js';
 import { flag, validated } from './options.js';
 
 interface ControlPlaneFlags {
@@ -15,6 +16,7 @@ interface ControlPlaneFlags {
   clusterDomain: string;
   clusterId: string;
   debounceMs: string;
+  outboundTrafficPolicy: string;
   logLevel: string;
 }
 
@@ -31,6 +33,9 @@ export function registerControlPlane(program: Command): void {
     .addOption(flag('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local'))
     .addOption(flag('--cluster-id <name>', 'name of this cluster in a multi-cluster set (MCS)', 'cluster-1'))
     .addOption(flag('--debounce-ms <ms>', 'coalesce manifest changes within this window before pushing', '100'))
+    .addOption(
+      flag('--outbound-traffic-policy <mode>', "sidecars' handling of destinations outside the mesh: ALLOW_ANY (pass through) or REGISTRY_ONLY (refuse)", 'ALLOW_ANY'),
+    )
     .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
     .action(async (opts: ControlPlaneFlags, command: Command) => {
       const options = validated(command, () => {
@@ -47,6 +52,7 @@ export function registerControlPlane(program: Command): void {
           clusterDomain: parseDomain('cluster-domain', opts.clusterDomain),
           clusterId: opts.clusterId,
           debounceMs: parseIntInRange('debounce-ms', opts.debounceMs, 0, 60_000),
+          outboundTrafficPolicy: outboundTrafficPolicy(opts.outboundTrafficPolicy),
           logger: createLogger('control-plane', opts.logLevel),
         };
       });
@@ -64,4 +70,10 @@ export function registerControlPlane(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+}
+
+function outboundTrafficPolicy(value: string): OutboundTrafficPolicy {
+  const upper = value.toUpperCase().replace(/-/g, '_');
+  if (upper === 'ALLOW_ANY' || upper === 'REGISTRY_ONLY') return upper;
+  throw new MeshletError(ErrorCode.INVALID_FLAG, `--outbound-traffic-policy "${value}": expected ALLOW_ANY or REGISTRY_ONLY`);
 }

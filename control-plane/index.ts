@@ -6,6 +6,7 @@ import { createPrometheusMetrics } from '../common/prometheus.js';
 import { createControlPlaneMetrics } from './admin/metrics.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import { SnapshotCache } from './cache/snapshot-cache.js';
+import type { OutboundTrafficPolicy } from './model/types.js';
 import { startPipeline, type Pipeline } from './pipeline.js';
 import { AdsServer } from './server/server.js';
 import { canonicalGroup } from './translate/index.js';
@@ -18,6 +19,8 @@ export interface ControlPlaneOptions {
   readonly clusterDomain: string;
   readonly clusterId: string;
   readonly debounceMs: number;
+  /** What sidecars do with destinations the mesh does not know; default ALLOW_ANY. */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
   readonly logger: Logger;
 }
 

@@ -10,7 +10,7 @@ import { resolvePorts, sourceOf } from './endpoints.js';
 import { inputsOf, remember, sameInputs } from './memo.js';
 import { keyOf, nameKey, sortBy } from './order.js';
 import { shareList, shareService } from './share.js';
-import type { ConfigError, MeshSnapshot, ObjectMeta, ResolvedService } from './types.js';
+import type { ConfigError, MeshSnapshot, ObjectMeta, OutboundTrafficPolicy, ResolvedService } from './types.js';
 
 export interface ModelOptions {
   /** Default `cluster.local`. */
@@ -19,6 +19,8 @@ export interface ModelOptions {
   readonly clusterId?: string;
   /** Default `10.96.0.0/12`. An invalid CIDR throws MeshletError INVALID_FLAG. */
   readonly serviceCidr?: string;
+  /** Default ALLOW_ANY, as Istio. */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
 }
 
 export interface ModelResult {
@@ -70,6 +72,7 @@ export function buildModel(objects: ObjectSet, previous: MeshSnapshot | undefine
   const snapshot = assemble(previous, {
     clusterDomain,
     clusterId: options.clusterId ?? '',
+    outboundTrafficPolicy: options.outboundTrafficPolicy ?? 'ALLOW_ANY',
     services: shareList(previous?.services, [...byKey.values()]),
     ingresses: shareList(previous?.ingresses, sortedOf(objects.ingresses)),
     pods: shareList(previous?.pods, sortedOf(objects.pods)),
@@ -93,6 +96,7 @@ function assemble(previous: MeshSnapshot | undefined, next: Omit<MeshSnapshot, '
     previous !== undefined &&
     previous.clusterDomain === next.clusterDomain &&
     previous.clusterId === next.clusterId &&
+    previous.outboundTrafficPolicy === next.outboundTrafficPolicy &&
     previous.services === next.services &&
     previous.ingresses === next.ingresses &&
     previous.pods === next.pods &&

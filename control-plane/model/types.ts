@@ -251,11 +251,18 @@ export interface ResolvedService {
   readonly exported: boolean;
 }
 
+/**
+ * Istio's MeshConfig.outboundTrafficPolicy.mode: what a sidecar does with a connection to a destination the
+ * mesh does not know — pass it through (ALLOW_ANY, the default) or refuse it (REGISTRY_ONLY).
+ */
+export type OutboundTrafficPolicy = 'ALLOW_ANY' | 'REGISTRY_ONLY';
+
 export interface MeshSnapshot {
   /** Increases by one for every snapshot the model publishes. */
   readonly generation: number;
   readonly clusterDomain: string;
   readonly clusterId: string;
+  readonly outboundTrafficPolicy: OutboundTrafficPolicy;
   /** Sorted by namespace, then name. */
   readonly services: readonly ResolvedService[];
   readonly ingresses: readonly Ingress[];

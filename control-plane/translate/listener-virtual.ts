@@ -2,6 +2,7 @@
 // virtualInbound). Neither depends on the node or the mesh contents, so every sidecar shares them and they are
 // built once per process.
 import type { XdsResource } from '../../xds/resource.js';
+import type { OutboundTrafficPolicy } from '../model/types.js';
 import { LISTENER } from '../../xds/type-urls.js';
 import { resource } from './encode.js';
 import { TrafficDirection } from './enums.js';
@@ -31,10 +32,11 @@ function blackholeChain(name: string, port: number): Record<string, unknown> {
 /**
  * `0.0.0.0_15001`: receives all captured outbound TCP. `use_original_dst` makes Envoy restore the original
  * destination and hand the connection to the listener bound (bind_to_port false) to that address; what no
- * listener claims stays here and goes to `PassthroughCluster` (ORIGINAL_DST) — Istio's outboundTrafficPolicy
- * ALLOW_ANY. With use_original_dst Envoy adds the original_dst listener filter itself, so it is not repeated.
+ * listener claims stays here and goes to `PassthroughCluster` (ORIGINAL_DST) under Istio's outboundTrafficPolicy
+ * ALLOW_ANY, or to `BlackHoleCluster` (refused) under REGISTRY_ONLY. With use_original_dst Envoy adds the
+ * original_dst listener filter itself, so it is not repeated.
  */
-function virtualOutbound(): XdsResource {
+function virtualOutbound(policy: OutboundTrafficPolicy): XdsResource {
   return resource(LISTENER, VIRTUAL_OUTBOUND_LISTENER, {
     name: VIRTUAL_OUTBOUND_LISTENER,
     address: { socket_address: { address: '0.0.0.0', port_value: VIRTUAL_OUTBOUND_PORT } },
@@ -42,7 +44,7 @@ function virtualOutbound(): XdsResource {
     traffic_direction: TrafficDirection.OUTBOUND,
     filter_chains: [
       blackholeChain('virtualOutbound-blackhole', VIRTUAL_OUTBOUND_PORT),
-      { name: 'virtualOutbound-catchall-tcp', filters: [tcpProxyFilter(PASSTHROUGH_CLUSTER)] },
+      { name: 'virtualOutbound-catchall-tcp', filters: [tcpProxyFilter(policy === 'ALLOW_ANY' ? PASSTHROUGH_CLUSTER : BLACKHOLE_CLUSTER)] },
     ],
   });
 }
@@ -98,9 +100,13 @@ function virtualInbound(): XdsResource {
   });
 }
 
-let virtualListeners: readonly XdsResource[] | undefined;
+const virtualListeners = new Map<OutboundTrafficPolicy, readonly XdsResource[]>();
 
-export function sidecarVirtualListeners(): readonly XdsResource[] {
-  virtualListeners ??= Object.freeze([virtualOutbound(), virtualInbound()]);
-  return virtualListeners;
+export function sidecarVirtualListeners(policy: OutboundTrafficPolicy): readonly XdsResource[] {
+  let listeners = virtualListeners.get(policy);
+  if (listeners === undefined) {
+    listeners = Object.freeze([virtualOutbound(policy), virtualInbound()]);
+    virtualListeners.set(policy, listeners);
+  }
+  return listeners;
 }

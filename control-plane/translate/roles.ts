@@ -83,7 +83,7 @@ export function addServiceClusters(out: SetBuilder, snapshot: MeshSnapshot): voi
  */
 export function addSidecar(out: SetBuilder, snapshot: MeshSnapshot): void {
   out.add(sidecarStaticClusters());
-  out.add(sidecarVirtualListeners());
+  out.add(sidecarVirtualListeners(snapshot.outboundTrafficPolicy));
   addServiceClusters(out, snapshot);
   for (const rs of snapshot.services) {
     const sr = serviceResources(rs);

@@ -28,6 +28,7 @@ describe('flags are validated with a message naming the flag (exit code 2)', () 
     // The environment twin of a flag is validated the same way.
     { args: ['control-plane', '--manifests', '.'], env: { MESHLET_ADMIN_LISTEN: '1.2.3.4' }, message: /--admin-listen "1.2.3.4": expected HOST:PORT/ },
     { args: ['proxy-status', '--admin', 'x:y'], message: /--admin "x:y": port must be a whole number/ },
+    { args: ['control-plane', '--manifests', '.', '--outbound-traffic-policy', 'DENY'], message: /--outbound-traffic-policy "DENY": expected ALLOW_ANY or REGISTRY_ONLY/ },
     { args: ['sidecar', '--xds-mode', 'rest'], message: /--xds-mode "rest": expected delta or sotw/ },
     { args: ['sidecar', '--capture', 'ebpf'], message: /--capture "ebpf": expected iptables or none/ },
     { args: ['sidecar', '--pod-ip', '10.1.1.300'], message: /--pod-ip "10.1.1.300": not an IP address/ },

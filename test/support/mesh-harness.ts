@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../common/log.js';
-import { startControlPlane, type ControlPlane } from '../../control-plane/index.js';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../control-plane/index.js';
 import { startSidecar, type Sidecar, type SidecarOptions } from '../../proxy/sidecar.js';
 import { DISABLED_ACCESS_LOG } from '../../proxy/telemetry/access-log.js';
 import { DISABLED_TRACING } from '../../proxy/telemetry/tracing.js';
@@ -23,7 +23,11 @@ export interface MeshHarness {
   close(): Promise<void>;
 }
 
-export async function startMesh(manifests: Record<string, string>, sidecar: Partial<SidecarOptions> = {}): Promise<MeshHarness> {
+export async function startMesh(
+  manifests: Record<string, string>,
+  sidecar: Partial<SidecarOptions> = {},
+  controlPlaneOptions: Partial<ControlPlaneOptions> = {},
+): Promise<MeshHarness> {
   const manifestsDir = mkdtempSync(path.join(tmpdir(), 'meshlet-mesh-'));
   const writeManifest = (name: string, yaml: string): void => writeFileSync(path.join(manifestsDir, name), yaml);
   for (const [name, yaml] of Object.entries(manifests)) writeManifest(name, yaml);
@@ -38,6 +42,7 @@ export async function startMesh(manifests: Record<string, string>, sidecar: Part
     clusterId: 'test',
     debounceMs: 10,
     logger: silentLogger(),
+    ...controlPlaneOptions,
   });
   const [outboundPort, inboundPort] = [await freePort(), await freePort()];
   let proxy: Sidecar;

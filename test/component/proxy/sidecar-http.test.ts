@@ -170,3 +170,43 @@ async function serviceAddress(mesh: MeshHarness, name: string): Promise<{ cluste
   }
   throw new Error(`no ClusterIP for ${name}`);
 }
+
+describe('sidecar: destinations outside the mesh (outboundTrafficPolicy)', () => {
+  let outside: http.Server;
+  let outsidePort: number;
+
+  before(async () => {
+    outsidePort = await freePort('127.0.0.61');
+    outside = http.createServer((_req, res) => res.end('outside')).listen(outsidePort, '127.0.0.61');
+  });
+  after(() => outside.close());
+
+  for (const policy of ['ALLOW_ANY', 'REGISTRY_ONLY'] as const) {
+    void test(`${policy}: an unknown destination is ${policy === 'ALLOW_ANY' ? 'passed through' : 'refused'} (HTTP and TCP)`, async () => {
+      const mesh = await startMesh({ 'web.yaml': httpService('web', 80, ['127.0.0.62'], 8080) }, {}, { outboundTrafficPolicy: policy });
+      const agent = new ProxyAgent({ uri: mesh.proxyUrl, proxyTunnel: false });
+      try {
+        const r = await request(`http://127.0.0.61:${outsidePort}/`, { dispatcher: agent });
+        const body = await r.body.text();
+        if (policy === 'ALLOW_ANY') assert.deepEqual([r.statusCode, body], [200, 'outside']);
+        else assert.deepEqual([r.statusCode, body, r.headers['x-meshlet-response-flags']], [503, 'no healthy upstream', 'UH']);
+        const tunnel = await rawRequest(mesh.outboundPort, `CONNECT 127.0.0.61:${outsidePort} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+        if (policy === 'ALLOW_ANY') assert.match(tunnel, /\r\n\r\noutside$/);
+        else assert.doesNotMatch(tunnel, /outside/);
+      } finally {
+        await agent.close();
+        await mesh.close();
+      }
+    });
+  }
+
+  void test('bytes sent straight to the outbound port that are not an HTTP proxy request are dropped (no loop)', async () => {
+    const mesh = await startMesh({});
+    try {
+      const answer = await rawRequest(mesh.outboundPort, 'HELLO\r\n\r\n');
+      assert.equal(answer, '');
+    } finally {
+      await mesh.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@
 import type {
   BackendEndpoint,
   MeshSnapshot,
+  OutboundTrafficPolicy,
   ResolvedPort,
   ResolvedService,
   Service,
@@ -65,9 +66,9 @@ export function service(name: string, spec: ServiceSpec): ResolvedService {
   };
 }
 
-export function snapshot(services: readonly ResolvedService[], generation = 1): MeshSnapshot {
+export function snapshot(services: readonly ResolvedService[], generation = 1, outboundTrafficPolicy: OutboundTrafficPolicy = 'ALLOW_ANY'): MeshSnapshot {
   const namespaces = [...new Set(services.map((s) => s.service.meta.namespace))].sort();
-  return { generation, clusterDomain: DOMAIN, clusterId: 'test-cluster', services, ingresses: [], pods: [], namespaces };
+  return { generation, clusterDomain: DOMAIN, clusterId: 'test-cluster', outboundTrafficPolicy, services, ingresses: [], pods: [], namespaces };
 }
 
 /** A new ResolvedService with one port's endpoints replaced, keeping the Service object (as the model does). */

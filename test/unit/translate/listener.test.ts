@@ -66,6 +66,12 @@ void test('virtual outbound 0.0.0.0_15001: use_original_dst, blackhole for itsel
   assert.equal(unpack(catchall!.filters[0]!.typed_config).cluster, 'PassthroughCluster');
 });
 
+void test('outboundTrafficPolicy REGISTRY_ONLY: destinations the mesh does not know go to the blackhole', () => {
+  const registryOnly = translate({ ...smallMesh(), outboundTrafficPolicy: 'REGISTRY_ONLY' }, { role: 'sidecar', namespace: 'default' });
+  const catchall = chains(listener(registryOnly, '0.0.0.0_15001'))[1];
+  assert.equal(unpack(catchall!.filters[0]!.typed_config).cluster, 'BlackHoleCluster');
+});
+
 void test('virtual inbound 0.0.0.0_15006: original_dst + http_inspector, HTTP and TCP passthrough to the pod', () => {
   const l = listener(sidecar, '0.0.0.0_15006');
   assert.equal(l.traffic_direction, 'INBOUND');
