@@ -8,6 +8,7 @@ export const CHAIN = {
   REDIRECT: 'MESHLET_REDIRECT',
   INBOUND: 'MESHLET_INBOUND',
   IN_REDIRECT: 'MESHLET_IN_REDIRECT',
+  DNS: 'MESHLET_DNS',
 } as const;
 
 /** Inbound ports never captured: admin, both capture ports, health (15020/15021) and Prometheus. */
@@ -33,6 +34,11 @@ export interface CaptureOptions {
   readonly includeOutboundCidrs: readonly string[] | undefined;
   /** Local ports never captured inbound, in addition to DEFAULT_EXCLUDED_INBOUND_PORTS. */
   readonly excludeInboundPorts: readonly number[];
+  /**
+   * Istio's DNS proxying: the app's DNS queries (UDP and TCP port 53) go to the sidecar's resolver on this port
+   * (15053); undefined leaves DNS alone. The proxy's own queries (its UID/GID) are not captured.
+   */
+  readonly dnsPort: number | undefined;
 }
 
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
@@ -45,6 +51,7 @@ export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   excludeOutboundCidrs: [],
   includeOutboundCidrs: undefined,
   excludeInboundPorts: [],
+  dnsPort: undefined,
 };
 
 /** Fills defaults and validates; every problem is reported at once, each naming its option. */
@@ -61,6 +68,7 @@ export function captureOptions(partial: Partial<CaptureOptions> = {}): CaptureOp
   id('proxyGid', o.proxyGid);
   port('outboundPort', o.outboundPort);
   port('inboundPort', o.inboundPort);
+  if (o.dnsPort !== undefined) port('dnsPort', o.dnsPort);
   o.excludeOutboundPorts.forEach((p, i) => port(`excludeOutboundPorts[${i}]`, p));
   o.excludeInboundPorts.forEach((p, i) => port(`excludeInboundPorts[${i}]`, p));
   o.excludeOutboundCidrs.forEach((c, i) => cidr(`excludeOutboundCidrs[${i}]`, c, errors));
@@ -111,10 +119,24 @@ function inboundRules(o: CaptureOptions): string[] {
   ];
 }
 
+/** DNS capture (istio-iptables --redirect-dns): queries to port 53 over UDP and TCP → the sidecar's resolver. */
+function dnsRules(o: CaptureOptions, dnsPort: number): string[] {
+  return [
+    `-A ${CHAIN.DNS} -m owner --uid-owner ${o.proxyUid} -j RETURN`,
+    `-A ${CHAIN.DNS} -m owner --gid-owner ${o.proxyGid} -j RETURN`,
+    `-A ${CHAIN.DNS} -p udp -j REDIRECT --to-ports ${dnsPort}`,
+    `-A ${CHAIN.DNS} -p tcp -j REDIRECT --to-ports ${dnsPort}`,
+    // Before the TCP jump below, so that TCP DNS reaches the resolver rather than the outbound listener.
+    `-A OUTPUT -p udp --dport 53 -j ${CHAIN.DNS}`,
+    `-A OUTPUT -p tcp --dport 53 -j ${CHAIN.DNS}`,
+  ];
+}
+
 /** The input for `iptables-restore --noflush`: the nat table's MESHLET_ chains and the jumps into them. */
 export function captureRules(options: Partial<CaptureOptions> = {}): string {
   const o = captureOptions(options);
-  const chains = o.captureInbound ? Object.values(CHAIN) : [CHAIN.OUTPUT, CHAIN.REDIRECT];
+  const chains: string[] = o.captureInbound ? [CHAIN.OUTPUT, CHAIN.REDIRECT, CHAIN.INBOUND, CHAIN.IN_REDIRECT] : [CHAIN.OUTPUT, CHAIN.REDIRECT];
+  if (o.dnsPort !== undefined) chains.push(CHAIN.DNS);
   const inbound = o.captureInbound
     ? [
         `-A ${CHAIN.IN_REDIRECT} -p tcp -j REDIRECT --to-ports ${o.inboundPort}`,
@@ -128,6 +150,7 @@ export function captureRules(options: Partial<CaptureOptions> = {}): string {
     `-A ${CHAIN.REDIRECT} -p tcp -j REDIRECT --to-ports ${o.outboundPort}`,
     ...inbound,
     ...outputRules(o),
+    ...(o.dnsPort === undefined ? [] : dnsRules(o, o.dnsPort)),
     `-A OUTPUT -p tcp -j ${CHAIN.OUTPUT}`,
     'COMMIT',
   ];
@@ -143,6 +166,8 @@ export function removalCommands(): string[][] {
   const cmds = [
     [...nat, '-D', 'PREROUTING', '-p', 'tcp', '-j', CHAIN.INBOUND],
     [...nat, '-D', 'OUTPUT', '-p', 'tcp', '-j', CHAIN.OUTPUT],
+    [...nat, '-D', 'OUTPUT', '-p', 'udp', '--dport', '53', '-j', CHAIN.DNS],
+    [...nat, '-D', 'OUTPUT', '-p', 'tcp', '--dport', '53', '-j', CHAIN.DNS],
   ];
   const chains = Object.values(CHAIN);
   for (const c of chains) cmds.push([...nat, '-F', c]);

@@ -51,7 +51,7 @@ test('success: the rules go to restore --noflush on stdin; remove() runs the rem
   handle.remove();
   const calls = (await readFile(log, 'utf8')).split('\n').filter((l) => l.startsWith('iptables') || l.startsWith('restore'));
   // Leftovers of an earlier run are removed first (10 commands), then restore, then removal once more (10).
-  assert.equal(calls.filter((l) => l.startsWith('iptables -w -t nat')).length, 20);
-  assert.equal(calls[10], 'restore --noflush');
+  assert.equal(calls.filter((l) => l.startsWith('iptables -w -t nat')).length, 28);
+  assert.equal(calls[14], 'restore --noflush');
   assert.match(await readFile(log, 'utf8'), /^\*nat\n:MESHLET_OUTPUT - \[0:0\]\n/m);
 });

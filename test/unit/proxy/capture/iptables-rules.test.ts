@@ -118,17 +118,38 @@ describe('captureOptions: bad options are refused, every problem named at once',
   });
 });
 
-test('removalCommands deletes the two jumps, then flushes and deletes all four chains', () => {
+test('removalCommands deletes the jumps (DNS ones too), then flushes and deletes all five chains', () => {
   assert.deepEqual(removalCommands().map((a) => a.join(' ')), [
     '-t nat -D PREROUTING -p tcp -j MESHLET_INBOUND',
     '-t nat -D OUTPUT -p tcp -j MESHLET_OUTPUT',
+    '-t nat -D OUTPUT -p udp --dport 53 -j MESHLET_DNS',
+    '-t nat -D OUTPUT -p tcp --dport 53 -j MESHLET_DNS',
     '-t nat -F MESHLET_OUTPUT',
     '-t nat -F MESHLET_REDIRECT',
     '-t nat -F MESHLET_INBOUND',
     '-t nat -F MESHLET_IN_REDIRECT',
+    '-t nat -F MESHLET_DNS',
     '-t nat -X MESHLET_OUTPUT',
     '-t nat -X MESHLET_REDIRECT',
     '-t nat -X MESHLET_INBOUND',
     '-t nat -X MESHLET_IN_REDIRECT',
+    '-t nat -X MESHLET_DNS',
   ]);
+});
+
+test('DNS capture: queries to port 53 (UDP and TCP) go to the resolver port, except the proxy’s own, before the TCP jump', () => {
+  const lines = captureRules({ dnsPort: 15053 }).split('\n');
+  assert.ok(lines.includes(':MESHLET_DNS - [0:0]'));
+  const dns = lines.filter((l) => l.includes('MESHLET_DNS') && !l.startsWith(':'));
+  assert.deepEqual(dns, [
+    '-A MESHLET_DNS -m owner --uid-owner 1337 -j RETURN',
+    '-A MESHLET_DNS -m owner --gid-owner 1337 -j RETURN',
+    '-A MESHLET_DNS -p udp -j REDIRECT --to-ports 15053',
+    '-A MESHLET_DNS -p tcp -j REDIRECT --to-ports 15053',
+    '-A OUTPUT -p udp --dport 53 -j MESHLET_DNS',
+    '-A OUTPUT -p tcp --dport 53 -j MESHLET_DNS',
+  ]);
+  assert.ok(lines.indexOf('-A OUTPUT -p tcp --dport 53 -j MESHLET_DNS') < lines.indexOf('-A OUTPUT -p tcp -j MESHLET_OUTPUT'));
+  assert.ok(!captureRules({}).includes('MESHLET_DNS'), 'no DNS rules unless asked');
+  assert.throws(() => captureRules({ dnsPort: 70000 }), /dnsPort 70000: port must be/);
 });
