@@ -2,6 +2,7 @@
 // The `meshlet` command: parses flags and wires components; no logic worth testing lives here.
 import { Command } from 'commander';
 import { registerControlPlane } from './control-plane.js';
+import { registerDns } from './dns.js';
 import { registerProxyStatus } from './proxy-status.js';
 import { registerSidecar } from './sidecar.js';
 
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerControlPlane(program);
 registerSidecar(program);
+registerDns(program);
 registerProxyStatus(program);
 
 await program.parseAsync(process.argv);

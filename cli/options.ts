@@ -1,7 +1,7 @@
 // Helpers that make every flag also readable from MESHLET_<FLAG> (as containers are configured) and turn flag
 // parse errors into one clear line on stderr with exit code 2.
 import { Option, type Command } from 'commander';
-import { MeshletError } from '../common/errors.js';
+import { ErrorCode, MeshletError } from '../common/errors.js';
 
 /** `--xds-listen` → `MESHLET_XDS_LISTEN`. */
 export function envName(long: string): string {
@@ -23,4 +23,18 @@ export function validated<T>(command: Command, parse: () => T): T {
     if (err instanceof MeshletError) command.error(`error: ${err.message} (${err.code})`, { exitCode: 2, code: err.code });
     throw err;
   }
+}
+
+/** pino's levels, as --log-level takes them. */
+export const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** A flag error (exit code 2 through `validated`). */
+export function invalid(message: string): never {
+  throw new MeshletError(ErrorCode.INVALID_FLAG, message);
+}
+
+/** `value` when it is one of `allowed`, else a flag error naming `--name`. */
+export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) invalid(`--${name} "${value}": expected ${allowed.join(' or ')}`);
+  return value as T;
 }

@@ -2,7 +2,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import { ErrorCode, MeshletError } from '../common/errors.js';
+import { MeshletError } from '../common/errors.js';
 import { parseHostPort, parseIntInRange, parsePort } from '../common/flags.js';
 import { createLogger } from '../common/log.js';
 import { captureOptions } from '../proxy/capture/iptables-rules.js';
@@ -10,7 +10,7 @@ import { originalDstAvailable } from '../proxy/listeners/original-dst.js';
 import { startSidecar, type SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { createTracing, tracingFromEnv } from '../proxy/telemetry/tracing.js';
-import { flag, validated } from './options.js';
+import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
 
 interface SidecarFlags {
   xds: string;
@@ -30,17 +30,6 @@ interface SidecarFlags {
   drainSeconds: string;
   accessLog: string;
   logLevel: string;
-}
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
-function invalid(message: string): never {
-  throw new MeshletError(ErrorCode.INVALID_FLAG, message);
-}
-
-function oneOf(name: string, value: string, allowed: readonly string[]): string {
-  if (!allowed.includes(value)) invalid(`--${name} "${value}": expected ${allowed.join(' or ')}`);
-  return value;
 }
 
 function list(value: string | undefined): string[] {
@@ -80,7 +69,7 @@ function parse(opts: SidecarFlags): Omit<SidecarOptions, 'logger' | 'accessLog' 
   const health = parseHostPort('health-listen', opts.healthListen);
   return {
     xds: opts.xds,
-    xdsMode: oneOf('xds-mode', opts.xdsMode, ['delta', 'sotw']) as 'delta' | 'sotw',
+    xdsMode: oneOf('xds-mode', opts.xdsMode, ['delta', 'sotw'] as const),
     nodeId: opts.nodeId ?? `${hostname()}.${namespace}`,
     namespace,
     podIps: podIps(opts.podIp),

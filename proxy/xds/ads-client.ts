@@ -3,6 +3,7 @@
 // (StreamAggregatedResources). Every response is validated whole (check-response.ts): valid → applied, ACKed and
 // announced as a new ProxyConfig; invalid → NACKed with every error, and the last good config stays. When the
 // stream ends the client reopens it with backoff and full jitter; the config it holds keeps serving meanwhile.
+// The DNS server uses it too, subscribed to the NameTable only (`types`, `dnsNode`).
 //
 //   const xds = new AdsClient({ address: '127.0.0.1:15010', node: sidecarNode('pod-a', 'default', ['10.244.1.2']) });
 //   xds.on('ready', (config) => ...); xds.on('config', (config) => ...);
@@ -29,11 +30,21 @@ export interface AdsClientOptions {
   /** Pacing of stream re-opens; default 100 ms doubling up to 10 s, full jitter. */
   readonly backoff?: BackoffOptions;
   readonly logger?: Logger;
+  /**
+   * The types to subscribe to; `ready` once each has been received. Default: all five (PUSH_ORDER). The DNS
+   * server asks for the NameTable only.
+   */
+  readonly types?: readonly ServedTypeUrl[];
 }
 
 /** The node of a sidecar, with the metadata the control plane reads (control-plane/server/node-info.ts). */
 export function sidecarNode(id: string, namespace: string, instanceIps: readonly string[]): NodeIdentity {
   return { id, metadata: { ROLE: 'sidecar', NAMESPACE: namespace, INSTANCE_IPS: instanceIps.join(',') } };
+}
+
+/** The node of a cluster DNS server: the control plane serves role `dns` the NameTable only. */
+export function dnsNode(id: string): NodeIdentity {
+  return { id, metadata: { ROLE: 'dns' } };
 }
 
 export interface AckEvent {
@@ -56,7 +67,7 @@ export interface NackEvent {
 export interface AdsClientEvents {
   /** A new configuration was applied (after every accepted change). */
   config: [ProxyConfig];
-  /** Once: every type has been received at least once. */
+  /** Once: every subscribed type has been received at least once. */
   ready: [ProxyConfig];
   ack: [AckEvent];
   nack: [NackEvent];
@@ -78,7 +89,9 @@ const WILDCARD = Object.freeze(['*']);
 
 export class AdsClient extends EventEmitter<AdsClientEvents> {
   private readonly mode: AdsMode;
-  private readonly store = new ConfigStore();
+  /** Subscribed types, in push order. */
+  private readonly types: readonly ServedTypeUrl[];
+  private readonly store: ConfigStore;
   private readonly backoff: Backoff;
   private readonly log: Logger;
   private readonly client: Client;
@@ -92,6 +105,9 @@ export class AdsClient extends EventEmitter<AdsClientEvents> {
   constructor(private readonly options: AdsClientOptions) {
     super();
     this.mode = options.mode ?? 'delta';
+    const wanted = new Set(options.types ?? PUSH_ORDER);
+    this.types = PUSH_ORDER.filter((t) => wanted.has(t));
+    this.store = new ConfigStore(this.types);
     this.backoff = new Backoff(options.backoff);
     this.log = options.logger ?? silentLogger();
     this.client = new Client(options.address, credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -145,7 +161,7 @@ export class AdsClient extends EventEmitter<AdsClientEvents> {
     });
     call.on('status', (status: StatusObject) => this.onStreamEnd(call, status));
     // Make before break: subscribe in the order the server pushes (CDS, EDS, LDS, RDS, NameTable).
-    for (const typeUrl of PUSH_ORDER) this.subscribe(typeUrl);
+    for (const typeUrl of this.types) this.subscribe(typeUrl);
   }
 
   private onStreamEnd(call: ClientDuplexStream<Obj, WireResponse>, status: StatusObject): void {

@@ -34,13 +34,16 @@ export class ConfigStore {
     versions: new Map(),
   });
 
+  /** `expected`: the types subscribed to (default all), which make the configuration complete. */
+  constructor(private readonly expected: readonly ServedTypeUrl[] = PUSH_ORDER) {}
+
   get current(): ProxyConfig {
     return this.config;
   }
 
-  /** Every type has been received at least once: the first complete configuration. */
+  /** Every expected type has been received at least once: the first complete configuration. */
   get complete(): boolean {
-    return PUSH_ORDER.every((t) => this.received.has(t));
+    return this.expected.every((t) => this.received.has(t));
   }
 
   /** name → version of what is held of a type (delta's initial_resource_versions on reconnect). */

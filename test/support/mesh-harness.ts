@@ -23,11 +23,19 @@ export interface MeshHarness {
   close(): Promise<void>;
 }
 
-export async function startMesh(
-  manifests: Record<string, string>,
-  sidecar: Partial<SidecarOptions> = {},
-  controlPlaneOptions: Partial<ControlPlaneOptions> = {},
-): Promise<MeshHarness> {
+/** A control plane alone, serving a temporary manifest directory (removed by `close`). */
+export interface TestControlPlane {
+  readonly controlPlane: ControlPlane;
+  readonly manifestsDir: string;
+  /** `127.0.0.1:<port>` of its xDS server. */
+  readonly xds: string;
+  /** Replaces a manifest file; the control plane picks it up and pushes. */
+  writeManifest(name: string, yaml: string): void;
+  close(): Promise<void>;
+}
+
+/** The control plane on 127.0.0.1 random ports, as the component tests run it. */
+export async function startTestControlPlane(manifests: Record<string, string>, options: Partial<ControlPlaneOptions> = {}): Promise<TestControlPlane> {
   const manifestsDir = mkdtempSync(path.join(tmpdir(), 'meshlet-mesh-'));
   const writeManifest = (name: string, yaml: string): void => writeFileSync(path.join(manifestsDir, name), yaml);
   for (const [name, yaml] of Object.entries(manifests)) writeManifest(name, yaml);
@@ -42,13 +50,35 @@ export async function startMesh(
     clusterId: 'test',
     debounceMs: 10,
     logger: silentLogger(),
-    ...controlPlaneOptions,
+    ...options,
+  }).catch((err: unknown) => {
+    rmSync(manifestsDir, { recursive: true, force: true });
+    throw err;
   });
+  return {
+    controlPlane,
+    manifestsDir,
+    xds: `127.0.0.1:${controlPlane.xdsAddress.port}`,
+    writeManifest,
+    close: async () => {
+      await controlPlane.close();
+      rmSync(manifestsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startMesh(
+  manifests: Record<string, string>,
+  sidecar: Partial<SidecarOptions> = {},
+  controlPlaneOptions: Partial<ControlPlaneOptions> = {},
+): Promise<MeshHarness> {
+  const cp = await startTestControlPlane(manifests, controlPlaneOptions);
+  const { controlPlane, manifestsDir, writeManifest } = cp;
   const [outboundPort, inboundPort] = [await freePort(), await freePort()];
   let proxy: Sidecar;
   try {
     proxy = await startSidecar({
-      xds: `127.0.0.1:${controlPlane.xdsAddress.port}`,
+      xds: cp.xds,
       nodeId: 'pod-a.default',
       namespace: 'default',
       podIps: ['127.0.0.1'],
@@ -69,8 +99,7 @@ export async function startMesh(
     });
     await proxy.ready;
   } catch (err) {
-    await controlPlane.close();
-    rmSync(manifestsDir, { recursive: true, force: true });
+    await cp.close();
     throw err;
   }
   return {
@@ -82,8 +111,7 @@ export async function startMesh(
     writeManifest,
     close: async () => {
       await proxy.stop();
-      await controlPlane.close();
-      rmSync(manifestsDir, { recursive: true, force: true });
+      await cp.close();
     },
   };
 }

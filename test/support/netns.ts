@@ -3,11 +3,18 @@
 // the root namespace's routes, addresses or iptables rules.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 
 const live = new Set<string>();
 process.on('exit', () => {
-  for (const name of live) spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  for (const name of live) remove(name);
 });
+
+/** Deletes the namespace and its /etc/netns/<name> directory (a resolv.conf given to its processes), if any. */
+function remove(name: string): void {
+  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+}
 
 function run(cmd: string, args: string[], input?: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, input });
@@ -46,7 +53,7 @@ export class Netns {
 
   delete(): void {
     if (!live.delete(this.name)) return;
-    spawnSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' });
+    remove(this.name);
   }
 }
 

@@ -13,7 +13,7 @@
 //   try { const cp = await startControlPlane(world, manifests); const sc = startSidecar(world.pod('a')); ... }
 //   finally { await world.close(); }
 import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,16 @@ export class Host {
         resolve({ code, stdout, stderr: stderr || (error?.message ?? '') });
       });
     });
+  }
+
+  /**
+   * The resolv.conf every process started in this namespace afterwards sees: `ip netns exec` bind-mounts
+   * /etc/netns/<namespace>/resolv.conf over /etc/resolv.conf.
+   */
+  setResolvConf(text: string): void {
+    const dir = path.join('/etc/netns', this.netns.name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'resolv.conf'), text); // removed with the namespace (Netns.delete)
   }
 
   /** GET `url` with curl from inside this namespace: the status (0 when nothing answered) and the body. */
