@@ -1,12 +1,11 @@
 // `meshlet dns`: flags → startDns; stops cleanly on SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { MeshletError } from '../common/errors.js';
-import { parseHostPort, parseIntInRange, type HostPort } from '../common/flags.js';
+import { parseHostPort, parseIntInRange } from '../common/flags.js';
 import { createLogger } from '../common/log.js';
 import { startDns, type DnsOptions } from '../dns/index.js';
-import { parseResolvConf, RESOLV_CONF, withoutSelf } from '../dns/forward/resolv-conf.js';
+import { resolvConfUpstreams } from '../dns/forward/resolv-conf.js';
 import { formatUpstream, parseUpstream, type Upstream } from '../dns/forward/upstream.js';
 import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
 
@@ -29,18 +28,6 @@ function upstreams(value: string): Upstream[] {
     if (!parsed.ok) invalid(`--upstream "${item}": ${parsed.error}`);
     return parsed.upstream;
   });
-}
-
-/** No --upstream: the nameservers of /etc/resolv.conf, without this server itself. */
-function resolvConfUpstreams(listen: HostPort): Upstream[] {
-  let text = '';
-  try {
-    text = readFileSync(RESOLV_CONF, 'utf8');
-  } catch {
-    return [];
-  }
-  const local = Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).map((i) => i.address));
-  return withoutSelf(parseResolvConf(text), listen, local);
 }
 
 function parse(opts: DnsFlags): Omit<DnsOptions, 'logger'> {

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { MeshletError } from '../common/errors.js';
 import { parseHostPort, parseIntInRange, parsePort } from '../common/flags.js';
 import { createLogger } from '../common/log.js';
+import { resolvConfUpstreams } from '../dns/forward/resolv-conf.js';
+import { DEFAULT_TTL } from '../dns/zone/index.js';
 import { captureOptions } from '../proxy/capture/iptables-rules.js';
 import { originalDstAvailable } from '../proxy/listeners/original-dst.js';
 import { startSidecar, type SidecarOptions } from '../proxy/sidecar.js';
@@ -28,6 +30,8 @@ interface SidecarFlags {
   adminListen: string;
   healthListen: string;
   drainSeconds: string;
+  dnsProxy: string;
+  dnsListen: string;
   accessLog: string;
   logLevel: string;
 }
@@ -76,8 +80,16 @@ function parse(opts: SidecarFlags): Omit<SidecarOptions, 'logger' | 'accessLog' 
     admin,
     health,
     capture: captureConfig,
+    dnsProxy: dnsProxy(opts),
     drainSeconds: parseIntInRange('drain-seconds', opts.drainSeconds, 0, 3600),
   };
+}
+
+/** The in-pod resolver: cluster names from the sidecar's NameTable, the rest to the pod's resolv.conf. */
+function dnsProxy(opts: SidecarFlags): SidecarOptions['dnsProxy'] {
+  if (oneOf('dns-proxy', opts.dnsProxy, ['on', 'off']) === 'off') return undefined;
+  const listen = parseHostPort('dns-listen', opts.dnsListen, '127.0.0.1');
+  return { listen, upstreams: resolvConfUpstreams(listen), ttl: DEFAULT_TTL };
 }
 
 export function registerSidecar(program: Command): void {
@@ -98,6 +110,8 @@ export function registerSidecar(program: Command): void {
     .addOption(flag('--exclude-inbound-ports <ports>', 'local ports never captured inbound, comma-separated', ''))
     .addOption(flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000'))
     .addOption(flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021'))
+    .addOption(flag('--dns-proxy <on|off>', "answer cluster names in the pod (from xDS), forward the rest to resolv.conf's servers; with --capture iptables the pod's port 53 is redirected to it", 'on'))
+    .addOption(flag('--dns-listen <host:port>', 'the DNS proxy (UDP and TCP)', '127.0.0.1:15053'))
     .addOption(flag('--drain-seconds <s>', 'on SIGTERM, how long in-flight work may take before exit', '5'))
     .addOption(flag('--access-log <on|off>', 'one JSON line per request or connection on stdout', 'on'))
     .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))

@@ -4,6 +4,9 @@
 //   const proxy = await startSidecar({ xds: '127.0.0.1:15010', nodeId: 'pod-a.default', namespace: 'default', ... });
 //   await proxy.ready; ... await proxy.stop();
 import { createPrometheusMetrics } from '../common/prometheus.js';
+import type { HostPort } from '../common/flags.js';
+import type { Upstream } from '../dns/forward/upstream.js';
+import { startDns, type DnsServer } from '../dns/index.js';
 import type { Logger } from '../common/log.js';
 import type { AdminServer } from '../common/admin-http.js';
 import { startHealthServer, startProxyAdmin } from './admin/admin-server.js';
@@ -31,6 +34,12 @@ export interface SidecarOptions {
    * its UID (root) so it can remove the rules on exit.
    */
   readonly capture: CaptureOptions | undefined;
+  /**
+   * Istio's DNS proxying: the cluster DNS answering code runs in the sidecar on `listen` (127.0.0.1:15053),
+   * answering cluster names from the sidecar's own NameTable and forwarding the rest to `upstreams` (the pod's
+   * resolv.conf). With capture on, the pod's UDP and TCP port 53 are redirected to it. Undefined: off.
+   */
+  readonly dnsProxy: { readonly listen: HostPort; readonly upstreams: readonly Upstream[]; readonly ttl: number } | undefined;
   readonly drainSeconds: number;
   readonly logger: Logger;
   readonly accessLog: AccessLog;
@@ -47,6 +56,8 @@ export interface Sidecar {
   readonly xds: AdsClient;
   readonly adminPort: number;
   readonly healthPort: number;
+  /** Where the DNS proxy listens (UDP and TCP), when it runs. */
+  readonly dnsAddress: HostPort | undefined;
   /** Where an LDS listener (`address:port` as in LDS) is actually bound. */
   boundAddress(listener: string): { address: string; port: number } | undefined;
   /** SIGTERM: stop accepting, let in-flight work finish within drainSeconds, then stop. */
@@ -76,9 +87,17 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   });
   let capture: CaptureHandle | undefined;
   if (o.capture !== undefined) {
-    capture = applyCapture(o.capture);
+    capture = applyCapture({ ...o.capture, dnsPort: o.dnsProxy?.listen.port });
     process.setgroups?.([o.capture.proxyGid]);
     process.setgid?.(o.capture.proxyGid);
+  }
+  // After setgid: the resolver's upstream socket must carry the proxy GID, or its queries would be captured too.
+  let dns: DnsServer | undefined;
+  try {
+    if (o.dnsProxy !== undefined) dns = await startDns({ ...o.dnsProxy, logger: log });
+  } catch (err) {
+    capture?.remove();
+    throw err;
   }
 
   const xds = new AdsClient({ address: o.xds, node: sidecarNode(o.nodeId, o.namespace, o.podIps), mode: o.xdsMode, logger: log });
@@ -90,6 +109,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const apply = (config: ProxyConfig, first: boolean): void => {
     applying = applying.then(async () => {
       await dataPlane.apply(config);
+      if (dns !== undefined && xds.ready) dns.setTables([...config.nameTables.values()]);
       if (first || (xds.ready && !ready)) {
         ready = xds.ready;
         if (ready) {
@@ -113,6 +133,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     stopped = true;
     xds.close();
     await dataPlane.close();
+    await dns?.close();
     capture?.remove();
     await Promise.all([admin?.close(), health?.close()]);
     await o.tracing.shutdown();
@@ -155,6 +176,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     xds,
     adminPort: admin.port,
     healthPort: health.port,
+    dnsAddress: dns?.udpAddress,
     boundAddress: (listener) => dataPlane.listeners.addressOf(listener),
     drain,
     stop,

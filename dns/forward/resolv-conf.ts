@@ -1,6 +1,8 @@
 // The upstreams a host names in /etc/resolv.conf (resolv.conf(5)): its `nameserver` lines, in order, port 53.
 // Used when no --upstream is given; the DNS server itself is left out when it is listed (no forwarding loop).
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { canonicalIp, DNS_PORT, type Upstream } from './upstream.js';
 
 export const RESOLV_CONF = '/etc/resolv.conf';
@@ -31,4 +33,16 @@ export function withoutSelf(upstreams: readonly Upstream[], listen: Upstream, lo
 
 function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1';
+}
+
+/** This host's nameservers (/etc/resolv.conf), without the server listening on `listen` itself. */
+export function resolvConfUpstreams(listen: Upstream): Upstream[] {
+  let text = '';
+  try {
+    text = readFileSync(RESOLV_CONF, 'utf8');
+  } catch {
+    return [];
+  }
+  const local = Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).map((i) => i.address));
+  return withoutSelf(parseResolvConf(text), listen, local);
 }

@@ -86,6 +86,7 @@ export async function startMesh(
       admin: { host: '127.0.0.1', port: 0 },
       health: { host: '127.0.0.1', port: 0 },
       capture: undefined,
+      dnsProxy: undefined,
       drainSeconds: 1,
       logger: silentLogger(),
       accessLog: DISABLED_ACCESS_LOG,
