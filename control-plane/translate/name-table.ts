@@ -66,10 +66,15 @@ export function nameService(rs: NameSource): Body {
   return entry;
 }
 
+export const CLUSTERSET_DOMAIN = 'clusterset.local';
+
 /** The whole table; `services` are the entries of `snapshot.services`, in its order (namespace, then name). */
 export function nameTable(snapshot: MeshSnapshot, services: readonly Body[]): XdsResource {
   return resource(NAME_TABLE, snapshot.clusterDomain, {
     cluster_domain: snapshot.clusterDomain,
+    // The MCS DNS zone (KEP-1645, "DNS"): served even before anything is imported, so that its names are
+    // answered (NXDOMAIN) authoritatively rather than forwarded out of the cluster.
+    clusterset_domain: CLUSTERSET_DOMAIN,
     cluster_id: snapshot.clusterId,
     services,
     namespaces: [...snapshot.namespaces],

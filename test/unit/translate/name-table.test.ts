@@ -11,13 +11,13 @@ function table(mesh = smallMesh()): Record<string, unknown> {
   return decode(r);
 }
 
-void test('header: cluster domain, id, namespaces, schema version; multi-cluster fields empty', () => {
+void test('header: cluster domain, clusterset domain, id, namespaces, schema version', () => {
   const t = table();
   assert.equal(t.cluster_domain, 'cluster.local');
   assert.equal(t.cluster_id, 'test-cluster');
   assert.deepEqual(t.namespaces, ['default', 'shop']);
   assert.equal(t.schema_version, '1.1.0');
-  assert.equal(t.clusterset_domain, undefined);
+  assert.equal(t.clusterset_domain, 'clusterset.local', 'the MCS zone is served, empty until services are imported');
 });
 
 void test('one entry per service: kind, addresses, external name, ports', () => {
