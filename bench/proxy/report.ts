@@ -1,7 +1,7 @@
 // Printing — the setup, one line per run as it completes, the two tables (throughput; one connection), the memory
 // phase and the issue's goals beside what was measured — and the raw results as JSON in results/last.json.
 // Nothing is asserted: benchmarks report, tests assert.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { printGoals as printCommonGoals, writeResults as writeCommonResults } from '../common/goals.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryResult } from './memory.js';
@@ -9,7 +9,7 @@ import type { BenchOptions } from './options.js';
 import type { Run } from './runs.js';
 import type { Goal, Summary } from './summary.js';
 
-const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'last.json');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 const n = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
 const us = (v: number | undefined): string =>
@@ -70,16 +70,10 @@ export function printMemory(m: MemoryResult): void {
 }
 
 export function printGoals(goals: readonly Goal[]): void {
-  console.log('\ngoals (issue: bench/proxy) — reported, not asserted:');
-  for (const g of goals) {
-    const verdict = g.met === undefined ? 'not measured' : g.met ? 'met' : 'NOT met';
-    console.log(`  ${`${g.name} ${g.goal}`.padEnd(56)} ${verdict.padEnd(12)} ${g.measured}`);
-  }
+  printCommonGoals('proxy', goals, 56);
 }
 
 /** Writes everything measured to bench/proxy/results/last.json (git-ignored); returns the path. */
 export function writeResults(results: object): string {
-  mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  return RESULTS;
+  return writeCommonResults(HERE, results);
 }

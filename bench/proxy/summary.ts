@@ -54,16 +54,8 @@ export function summarize(targets: readonly Target[], runs: readonly Run[]): Sum
   return out;
 }
 
-export interface Goal {
-  readonly name: string;
-  /** The issue's bound, as text (`≤ 2.0`). */
-  readonly goal: string;
-  /** What was measured, as text, with the figures it was computed from. */
-  readonly measured: string;
-  readonly value: number | undefined;
-  /** undefined: not measured in this run. */
-  readonly met: boolean | undefined;
-}
+export type { Goal } from '../common/goals.js';
+import type { Goal } from '../common/goals.js';
 
 function find(s: readonly Summary[], target: string, mode: Mode): Summary | undefined {
   return s.find((x) => x.target === target && x.mode === mode);
