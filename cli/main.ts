@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The `meshlet` command: parses flags and wires components; no logic worth testing lives here.
 import { Command } from 'commander';
+import { registerCluster } from './cluster.js';
 import { registerControlPlane } from './control-plane.js';
 import { registerDns } from './dns.js';
+import { registerNodeProxy } from './node-proxy.js';
 import { registerProxyStatus } from './proxy-status.js';
 import { registerSidecar } from './sidecar.js';
 
@@ -17,7 +19,9 @@ const program = new Command()
 
 registerControlPlane(program);
 registerSidecar(program);
+registerNodeProxy(program);
 registerDns(program);
 registerProxyStatus(program);
+registerCluster(program);
 
 await program.parseAsync(process.argv);

@@ -2,17 +2,17 @@
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import { MeshletError } from '../common/errors.js';
 import { parseHostPort, parseIntInRange, parsePort } from '../common/flags.js';
 import { createLogger } from '../common/log.js';
 import { resolvConfUpstreams } from '../dns/forward/resolv-conf.js';
 import { DEFAULT_TTL } from '../dns/zone/index.js';
 import { captureOptions } from '../proxy/capture/iptables-rules.js';
 import { originalDstAvailable } from '../proxy/listeners/original-dst.js';
-import { startSidecar, type SidecarOptions } from '../proxy/sidecar.js';
+import type { SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { createTracing, tracingFromEnv } from '../proxy/telemetry/tracing.js';
 import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
+import { runProxy } from './proxy-process.js';
 
 interface SidecarFlags {
   xds: string;
@@ -122,25 +122,7 @@ export function registerSidecar(program: Command): void {
         return { ...parse(opts), tracing: tracingFromEnv(process.env, `sidecar.${opts.namespace}`) };
       });
       const logger = createLogger('sidecar', opts.logLevel);
-      let sidecar;
-      try {
-        sidecar = await startSidecar({
-          ...parsed,
-          logger,
-          accessLog: opts.accessLog === 'on' ? createAccessLog() : DISABLED_ACCESS_LOG,
-          tracing: createTracing(parsed.tracing),
-        });
-      } catch (err) {
-        const text = err instanceof MeshletError ? `${err.message} (${err.code})` : (err as Error).message;
-        command.error(`error: cannot start the sidecar: ${text}`, { exitCode: 1 });
-      }
-      let signals = 0;
-      const onSignal = (signal: string): void => {
-        if (++signals > 1) process.exit(1);
-        logger.info({ signal }, 'shutting down');
-        void (signal === 'SIGTERM' ? sidecar.drain() : sidecar.stop()).then(() => process.exit(0));
-      };
-      process.on('SIGINT', () => onSignal('SIGINT'));
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      const accessLog = opts.accessLog === 'on' ? createAccessLog() : DISABLED_ACCESS_LOG;
+      await runProxy(command, 'sidecar', { ...parsed, logger, accessLog, tracing: createTracing(parsed.tracing) }, logger);
     });
 }

@@ -29,7 +29,7 @@ export interface DataPlaneOptions {
   readonly sniffTimeoutMs?: number;
   /** LDS port → port bound (tests). */
   readonly portMap?: ReadonlyMap<number, number>;
-  /** Bind every listener on this address instead of its own (tests). */
+  /** Bind every 0.0.0.0 listener on this address instead (tests); listeners on a specific address keep it. */
   readonly bindAddress?: string;
 }
 

@@ -3,6 +3,7 @@
 //
 //   const proxy = await startSidecar({ xds: '127.0.0.1:15010', nodeId: 'pod-a.default', namespace: 'default', ... });
 //   await proxy.ready; ... await proxy.stop();
+import { ErrorCode, MeshletError } from '../common/errors.js';
 import { createPrometheusMetrics } from '../common/prometheus.js';
 import type { HostPort } from '../common/flags.js';
 import type { Upstream } from '../dns/forward/upstream.js';
@@ -17,8 +18,10 @@ import { hostPort } from './listeners/downstream.js';
 import type { AccessLog } from './telemetry/access-log.js';
 import { ProxyMetrics } from './telemetry/metrics.js';
 import type { Tracing } from './telemetry/tracing.js';
-import { AdsClient, sidecarNode, type AdsMode } from './xds/ads-client.js';
+import { AdsClient, NODE_PROXY_TYPES, nodeNode, sidecarNode, type AdsClientOptions, type AdsMode } from './xds/ads-client.js';
 import type { ProxyConfig } from './xds/types.js';
+
+export type ProxyRole = 'sidecar' | 'node';
 
 export interface SidecarOptions {
   readonly xds: string;
@@ -44,7 +47,13 @@ export interface SidecarOptions {
   readonly logger: Logger;
   readonly accessLog: AccessLog;
   readonly tracing: Tracing;
-  /** Tests: LDS port → bound port, and one bind address for every listener. */
+  /**
+   * 'sidecar' (the default), or 'node': the NodePort / LoadBalancer proxy of a Kubernetes node (cli/node-proxy.ts),
+   * identified by `nodeNode(nodeId, podIps)` (the node's addresses) and subscribed to clusters, endpoints and
+   * listeners only. The node role runs without capture and without the DNS proxy; `namespace` is unused.
+   */
+  readonly role?: ProxyRole;
+  /** Tests: LDS port → bound port, and one bind address for every 0.0.0.0 listener. */
   readonly portMap?: ReadonlyMap<number, number>;
   readonly bindAddress?: string;
 }
@@ -65,7 +74,16 @@ export interface Sidecar {
   stop(): Promise<void>;
 }
 
+/** Who the proxy says it is to the control plane, and what it subscribes to. */
+function identity(o: SidecarOptions): Pick<AdsClientOptions, 'node' | 'types'> {
+  if (o.role === 'node') return { node: nodeNode(o.nodeId, o.podIps), types: NODE_PROXY_TYPES };
+  return { node: sidecarNode(o.nodeId, o.namespace, o.podIps) };
+}
+
 export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
+  if (o.role === 'node' && (o.capture !== undefined || o.dnsProxy !== undefined)) {
+    throw new MeshletError(ErrorCode.INTERNAL, 'the node role runs without capture and without the DNS proxy');
+  }
   const log = o.logger;
   const prometheus = createPrometheusMetrics('meshlet-proxy');
   const metrics = new ProxyMetrics(prometheus.meter);
@@ -100,7 +118,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     throw err;
   }
 
-  const xds = new AdsClient({ address: o.xds, node: sidecarNode(o.nodeId, o.namespace, o.podIps), mode: o.xdsMode, logger: log });
+  const xds = new AdsClient({ address: o.xds, mode: o.xdsMode, logger: log, ...identity(o) });
   let ready = false;
   let applying: Promise<void> = Promise.resolve();
   let markReady: () => void = () => {};

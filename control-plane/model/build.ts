@@ -1,9 +1,10 @@
 // buildModel: the store's objects + the previous snapshot → the next immutable MeshSnapshot. Pure: no I/O, no
 // clock; the same inputs give the same snapshot (internal caches are keyed by the identity of immutable inputs
 // and never change a result). Problems found while joining objects (a slice for an unknown Service, a contested
-// ClusterIP, an exhausted CIDR) come back as errors; warnings are oddities accepted as written.
+// ClusterIP or nodePort, an exhausted CIDR) come back as errors; warnings are oddities accepted as written.
 import type { ObjectSet } from '../sources/state.js';
 import { allocateClusterIPs } from './allocate.js';
+import { allocateNodePorts } from './node-ports.js';
 import { parseCidr } from './cidr.js';
 import { podIndexOf, sliceGroups } from './endpoint-index.js';
 import { resolvePorts, sourceOf } from './endpoints.js';
@@ -45,10 +46,11 @@ export function buildModel(objects: ObjectSet, previous: MeshSnapshot | undefine
   const cidr = parseCidr(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   const prevByKey = previous === undefined ? new Map<string, ResolvedService>() : indexOf(previous);
   const allocation = allocateClusterIPs(objects.services, prevByKey, cidr);
+  const nodePorts = allocateNodePorts(allocation.services, prevByKey);
   const groups = sliceGroups(objects);
   const podIndex = () => podIndexOf(objects.pods);
   const byKey = new Map<string, ResolvedService>();
-  for (const [key, service] of sortBy(allocation.services, ([, s]) => nameKey(s.meta))) {
+  for (const [key, service] of sortBy(nodePorts.services, ([, s]) => nameKey(s.meta))) {
     const clusterIP = allocation.clusterIPs.get(key);
     const fqdn = `${service.meta.name}.${service.meta.namespace}.svc.${clusterDomain}`;
     const exported = objects.serviceExports.has(key);
@@ -79,7 +81,7 @@ export function buildModel(objects: ObjectSet, previous: MeshSnapshot | undefine
     namespaces: shareList(previous?.namespaces, namespacesOf(objects)),
   });
   if (snapshot !== previous) BY_KEY.set(snapshot, byKey);
-  return { snapshot, errors: [...allocation.errors, ...groups.errors], warnings: allocation.warnings };
+  return { snapshot, errors: [...allocation.errors, ...nodePorts.errors, ...groups.errors], warnings: allocation.warnings };
 }
 
 function indexOf(snapshot: MeshSnapshot): ReadonlyMap<string, ResolvedService> {

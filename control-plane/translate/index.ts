@@ -3,12 +3,12 @@
 // the memo in service-resources.ts, the same resource objects for whatever did not change).
 //
 // One module per xDS resource type, as grpc-js-xds and go-control-plane are organised:
-//   cluster.ts (CDS) · endpoint.ts (EDS) · listener-outbound.ts, listener-virtual.ts, listener-api.ts (LDS) ·
+//   cluster.ts (CDS) · endpoint.ts (EDS) · listener-outbound.ts, listener-virtual.ts, listener-api.ts, listener-node.ts (LDS) ·
 //   route.ts (RDS) · name-table.ts (meshlet.v1.NameTable); protocol.ts decides HTTP vs TCP per port; names.ts
 //   spells every name; roles.ts says which role gets what; consistency.ts checks a finished set.
 import type { MeshSnapshot } from '../model/types.js';
 import type { ResourceSet } from '../../xds/resource.js';
-import { addNameTable, addProxyless, addServiceClusters, addSidecar, ROLE_TYPES, SetBuilder } from './roles.js';
+import { addNameTable, addNode, addProxyless, addServiceClusters, addSidecar, ROLE_TYPES, SetBuilder } from './roles.js';
 import { groupKey, type ConfigGroup } from './types.js';
 
 const sets = new WeakMap<MeshSnapshot, Map<string, ResourceSet>>();
@@ -39,8 +39,10 @@ function build(snapshot: MeshSnapshot, group: ConfigGroup): ResourceSet {
       addProxyless(out, snapshot, group.namespace);
       break;
     case 'gateway':
-    case 'node':
       addServiceClusters(out, snapshot);
+      break;
+    case 'node':
+      addNode(out, snapshot);
       break;
     case 'dns':
       break;

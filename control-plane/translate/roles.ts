@@ -11,6 +11,7 @@ import {
   type ServedTypeUrl,
 } from '../../xds/type-urls.js';
 import { sidecarStaticClusters } from './cluster.js';
+import { nodeListeners } from './listener-node.js';
 import { sidecarVirtualListeners } from './listener-virtual.js';
 import { nameTableOf } from './name-table-cache.js';
 import { loadAssignments, serviceResources } from './service-resources.js';
@@ -20,10 +21,10 @@ import type { ConfigGroup, NodeRole } from './types.js';
 export const ROLE_TYPES: Readonly<Record<NodeRole, readonly ServedTypeUrl[]>> = {
   sidecar: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION, NAME_TABLE],
   proxyless: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION],
-  // The gateway's and the node role's listeners (Ingress, NodePort / LoadBalancer) come with later issues; until
-  // then they get the clusters and endpoints those listeners will route to.
+  // The gateway's listeners (Ingress) come with a later issue; until then it gets the clusters and endpoints
+  // those listeners will route to. The node role's listeners are L4 only (listener-node.ts): no RDS.
   gateway: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT],
-  node: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT],
+  node: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER],
   dns: [NAME_TABLE],
 };
 
@@ -106,6 +107,12 @@ export function addProxyless(out: SetBuilder, snapshot: MeshSnapshot, namespace:
     out.add(listeners.long);
     out.add(sr.routes());
   }
+}
+
+/** The node role (NodePort / LoadBalancer): every service's clusters and endpoints, and the node's listeners. */
+export function addNode(out: SetBuilder, snapshot: MeshSnapshot): void {
+  addServiceClusters(out, snapshot);
+  out.add(nodeListeners(snapshot));
 }
 
 export function addNameTable(out: SetBuilder, snapshot: MeshSnapshot): void {

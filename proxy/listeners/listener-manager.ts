@@ -12,7 +12,10 @@ export interface ListenerManagerOptions {
   readonly onConnection: (key: string, socket: Socket) => void;
   /** LDS port → port actually bound (tests bind the capture ports on free ones). */
   readonly portMap?: ReadonlyMap<number, number>;
-  /** Replaces a listener's 0.0.0.0 (tests without a namespace bind loopback only). */
+  /**
+   * Replaces a listener's unspecified address 0.0.0.0 (tests without a namespace bind loopback only); listeners
+   * on a specific address (the node role's LoadBalancer IPs) keep it.
+   */
   readonly bindAddress?: string;
   readonly logger: Logger;
 }
@@ -56,7 +59,7 @@ export class ListenerManager {
   private bind(key: string, matcher: ChainMatcher): Promise<void> {
     const l = matcher.listener;
     const port = this.options.portMap?.get(l.port) ?? l.port;
-    const host = this.options.bindAddress ?? l.address;
+    const host = l.address === '0.0.0.0' ? (this.options.bindAddress ?? l.address) : l.address;
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.options.onConnection(key, socket));
     this.servers.set(key, server);
     return new Promise((resolve) => {

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { Client, credentials, type ClientDuplexStream, type StatusObject } from '@grpc/grpc-js';
 import { silentLogger, type Logger } from '../../common/log.js';
-import { PUSH_ORDER, SHORT_NAME, SOTW_COMPLETE_SET, CLUSTER, LISTENER, type ServedTypeUrl } from '../../xds/type-urls.js';
+import { PUSH_ORDER, SHORT_NAME, SOTW_COMPLETE_SET, CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, type ServedTypeUrl } from '../../xds/type-urls.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { checkResponse } from './check-response.js';
 import { ConfigStore } from './config-store.js';
@@ -41,6 +41,17 @@ export interface AdsClientOptions {
 export function sidecarNode(id: string, namespace: string, instanceIps: readonly string[]): NodeIdentity {
   return { id, metadata: { ROLE: 'sidecar', NAMESPACE: namespace, INSTANCE_IPS: instanceIps.join(',') } };
 }
+
+/**
+ * The node of the NodePort / LoadBalancer proxy on a Kubernetes node (kube-proxy's job for outside traffic): the
+ * control plane serves role `node` clusters, endpoints and L4 listeners (NODE_PROXY_TYPES), no routes.
+ */
+export function nodeNode(id: string, nodeIps: readonly string[]): NodeIdentity {
+  return { id, metadata: { ROLE: 'node', INSTANCE_IPS: nodeIps.join(',') } };
+}
+
+/** What the node role subscribes to (control-plane/translate/roles.ts ROLE_TYPES.node). */
+export const NODE_PROXY_TYPES: readonly ServedTypeUrl[] = [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER];
 
 /** The node of a cluster DNS server: the control plane serves role `dns` the NameTable only. */
 export function dnsNode(id: string): NodeIdentity {

@@ -67,6 +67,25 @@ export async function startTestControlPlane(manifests: Record<string, string>, o
   };
 }
 
+/** A proxy as the component tests run it: loopback admin and health on free ports, no capture, silent. */
+export function testProxyOptions(xds: string): SidecarOptions {
+  return {
+    xds,
+    nodeId: 'pod-a.default',
+    namespace: 'default',
+    podIps: ['127.0.0.1'],
+    xdsMode: 'delta',
+    admin: { host: '127.0.0.1', port: 0 },
+    health: { host: '127.0.0.1', port: 0 },
+    capture: undefined,
+    dnsProxy: undefined,
+    drainSeconds: 1,
+    logger: silentLogger(),
+    accessLog: DISABLED_ACCESS_LOG,
+    tracing: DISABLED_TRACING,
+  };
+}
+
 export async function startMesh(
   manifests: Record<string, string>,
   sidecar: Partial<SidecarOptions> = {},
@@ -78,19 +97,7 @@ export async function startMesh(
   let proxy: Sidecar;
   try {
     proxy = await startSidecar({
-      xds: cp.xds,
-      nodeId: 'pod-a.default',
-      namespace: 'default',
-      podIps: ['127.0.0.1'],
-      xdsMode: 'delta',
-      admin: { host: '127.0.0.1', port: 0 },
-      health: { host: '127.0.0.1', port: 0 },
-      capture: undefined,
-      dnsProxy: undefined,
-      drainSeconds: 1,
-      logger: silentLogger(),
-      accessLog: DISABLED_ACCESS_LOG,
-      tracing: DISABLED_TRACING,
+      ...testProxyOptions(cp.xds),
       portMap: new Map([
         [15001, outboundPort],
         [15006, inboundPort],

@@ -32,6 +32,8 @@ export interface ServiceSpec {
   readonly clusterIP?: string;
   readonly externalName?: string;
   readonly publishNotReadyAddresses?: boolean;
+  /** status.loadBalancer.ingress[].ip / spec.loadBalancerIP (LoadBalancer Services). */
+  readonly loadBalancerIPs?: readonly string[];
   /** What the Service's `meshlet.io/*` annotations set. */
   readonly policy?: ServicePolicy;
   /** Ports with their endpoints. */
@@ -49,7 +51,7 @@ export function service(name: string, spec: ServiceSpec): ResolvedService {
     ports: spec.ports.map(([p]) => p),
     selector: { app: name },
     externalName: spec.externalName,
-    loadBalancerIPs: [],
+    loadBalancerIPs: spec.loadBalancerIPs ?? [],
     publishNotReadyAddresses: spec.publishNotReadyAddresses ?? false,
     ...(spec.policy !== undefined && { policy: spec.policy }),
   };

@@ -1,0 +1,82 @@
+// A pod's life in the local cluster: scheduled onto the emptiest node, given a namespace and an address on that
+// node's cni0, Kubernetes' resolv.conf, a sidecar with iptables capture (unless `sidecar.meshlet.io/inject:
+// "false"`) and one process per container; stopped by PID and detached again.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { addPod, removePod } from './network/apply.js';
+import { findNode, planPod, type ClusterPlan, type PodPlan } from './network/plan.js';
+import { removePodObject, writePodObject } from './pod-object.js';
+import { meshletCommand, startProcess, stopGroups } from './processes.js';
+import { logFile, type ClusterState, type PodRecord } from './state.js';
+import { wantsSidecar, type ContainerSpec, type PodSpec } from './workloads/types.js';
+
+/** Kubernetes' resolv.conf for a pod in `namespace` (kubelet's ClusterFirst policy). */
+export function resolvConf(namespace: string, nameserver: string): string {
+  return `search ${namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${nameserver}\noptions ndots:5\n`;
+}
+
+/** The node with the fewest pods (the first of equals), as a spreading scheduler would pick. */
+export function scheduleNode(plan: ClusterPlan, pods: readonly PodRecord[]): string {
+  const count = (node: string): number => pods.filter((p) => p.plan.node === node).length;
+  let best = plan.nodes[0]!.name;
+  for (const n of plan.nodes) if (count(n.name) < count(best)) best = n.name;
+  return best;
+}
+
+/** The container's environment: a minimal base (PATH, HOME), its `env`, and the downward-API values. */
+export function containerEnv(spec: PodSpec, plan: PodPlan, c: ContainerSpec): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: process.env.HOME ?? '/root', HOSTNAME: spec.name };
+  for (const e of c.env) env[e.name] = e.value;
+  return { ...env, POD_NAME: spec.name, POD_NAMESPACE: spec.namespace, POD_IP: plan.ip, NODE_NAME: plan.node };
+}
+
+function sidecarCommand(state: ClusterState, spec: PodSpec, plan: PodPlan): string[] {
+  return [
+    ...meshletCommand(), 'sidecar', '--capture', 'iptables', '--pod-ip', plan.ip, '--namespace', spec.namespace,
+    '--node-id', `${spec.name}.${spec.namespace}`, '--xds', state.xds, '--drain-seconds', '0',
+  ];
+}
+
+/** Creates and starts pod `spec` on `node`; on failure removes what it made and rethrows. */
+export function startPod(state: ClusterState, spec: PodSpec, node: string): PodRecord {
+  const used = new Set(state.pods.filter((p) => p.plan.node === node).map((p) => p.plan.ip));
+  let plan: PodPlan;
+  try {
+    plan = planPod(state.plan, node, spec.name, new Set([...used, ...(state.released ?? [])]));
+  } catch {
+    plan = planPod(state.plan, node, spec.name, used); // the node is full without the released addresses
+  }
+  addPod(state.plan, plan);
+  const pids: number[] = [];
+  try {
+    const etc = path.join('/etc/netns', plan.namespace);
+    mkdirSync(etc, { recursive: true });
+    writeFileSync(path.join(etc, 'resolv.conf'), resolvConf(spec.namespace, state.dnsIp));
+    if (wantsSidecar(spec.template)) {
+      pids.push(startProcess({ namespace: plan.namespace, command: sidecarCommand(state, spec, plan), logFile: logFile(state.dir, `${spec.name}.sidecar`) }));
+    }
+    for (const c of spec.template.containers) {
+      pids.push(
+        startProcess({
+          namespace: plan.namespace, command: [...c.command, ...c.args], env: containerEnv(spec, plan, c), cwd: state.cwd,
+          logFile: logFile(state.dir, `${spec.name}.${c.name}`),
+        }),
+      );
+    }
+  } catch (e) {
+    void stopGroups(pids, 0);
+    removePod(state.plan, plan);
+    throw e;
+  }
+  const record: PodRecord = { spec, plan, pids };
+  writePodObject(state.dir, record, findNode(state.plan, node).ip, false);
+  return record;
+}
+
+/** Stops the pod's processes, removes its Pod object (its endpoints go) and its namespace. */
+export async function stopPod(state: ClusterState, pod: PodRecord): Promise<void> {
+  removePodObject(state.dir, pod);
+  await stopGroups(pod.pids, 500);
+  removePod(state.plan, pod.plan);
+  rmSync(path.join('/etc/netns', pod.plan.namespace), { recursive: true, force: true });
+}

@@ -1,0 +1,95 @@
+// Processes of the local cluster: started inside a namespace as process-group leaders with their output in a log
+// file, recorded by PID, and stopped by PID (their group) — never by name.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnIn } from './network/apply.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** `.ts` under tsx (tests), `.js` when built. */
+const EXT = path.extname(fileURLToPath(import.meta.url));
+
+/** The command that runs a script of this package: [node, ...flags, script]. Prefers the built `dist/` copy. */
+export function nodeScript(relative: string): string[] {
+  if (EXT === '.ts') {
+    const built = path.join(here, '..', 'dist', 'localcluster', relative.replace(/\.ts$/, '.js'));
+    if (existsSync(built)) return [process.execPath, built];
+    return [process.execPath, '--import', 'tsx', path.join(here, relative)];
+  }
+  return [process.execPath, path.join(here, relative.replace(/\.ts$/, '.js'))];
+}
+
+/** `meshlet` itself (cli/main). */
+export function meshletCommand(): string[] {
+  return nodeScript('../cli/main.ts');
+}
+
+export interface StartOptions {
+  readonly namespace: string;
+  readonly command: readonly string[];
+  readonly logFile: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+/** Starts `command` in `namespace` (own process group, output appended to `logFile`); returns its PID. */
+export function startProcess(options: StartOptions): number {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const fd = openSync(options.logFile, 'a');
+  try {
+    const [cmd = '', ...args] = options.command;
+    const child = spawnIn(options.namespace, cmd, args, {
+      stdio: ['ignore', fd, fd],
+      env: options.env ?? process.env,
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+    });
+    child.on('error', () => undefined);
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${cmd} in ${options.namespace}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM to each recorded process group, SIGKILL to those still alive after `graceMs`. */
+export async function stopGroups(pids: readonly number[], graceMs = 1000): Promise<void> {
+  const live = pids.filter(isAlive);
+  for (const pid of live) signalGroup(pid, 'SIGTERM');
+  const end = Date.now() + graceMs;
+  while (Date.now() < end && live.some(isAlive)) await new Promise((r) => setTimeout(r, 20));
+  for (const pid of live) signalGroup(pid, 'SIGKILL');
+}
+
+/** Runs `command` in `namespace` to completion; resolves with its exit code. */
+export function runIn(namespace: string, command: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const [cmd = '', ...args] = command;
+    const child = spawn('ip', ['netns', 'exec', namespace, cmd, ...args], { stdio: 'ignore' });
+    child.on('error', () => resolve(-1));
+    child.on('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+/** Waits inside `namespace` until `url` (http://... or tcp://...) answers; false after `timeoutMs`. */
+export async function waitInNamespace(namespace: string, url: string, timeoutMs: number): Promise<boolean> {
+  return (await runIn(namespace, [...nodeScript('probe-main.ts'), url, String(timeoutMs)])) === 0;
+}

@@ -1,0 +1,38 @@
+// Readiness of one pod, decided as the kubelet does: the readinessProbe of each container (httpGet / tcpSocket
+// against the pod IP, the way traffic arrives, so through the sidecar's inbound capture), after its
+// initialDelaySeconds and then every periodSeconds; until the first success it retries quickly (every
+// FAST_RETRY_MS) so that `up` is fast. A pod without probes is ready once its sidecar reports ready (Istio's
+// holdApplicationUntilProxyStarts), or at once without a sidecar. A pod whose processes died is not ready.
+import type { PodRecord } from './state.js';
+import type { ProbeTarget } from './probe.js';
+import type { ContainerSpec } from './workloads/types.js';
+import { wantsSidecar } from './workloads/types.js';
+
+export const FAST_RETRY_MS = 100;
+export const SIDECAR_HEALTH = { port: 15021, path: '/healthz/ready' };
+
+/** The checks of a pod; an empty list means "ready without checking". */
+export function readinessTargets(pod: PodRecord): ProbeTarget[] {
+  const host = pod.plan.ip;
+  const probes = pod.spec.template.containers.flatMap((c) => (c.readinessProbe ? [probeTarget(host, c)] : []));
+  if (probes.length > 0) return probes;
+  return wantsSidecar(pod.spec.template) ? [{ kind: 'httpGet', host, ...SIDECAR_HEALTH }] : [];
+}
+
+function probeTarget(host: string, c: ContainerSpec): ProbeTarget {
+  const probe = c.readinessProbe!;
+  const port = typeof probe.port === 'number' ? probe.port : (c.ports.find((p) => p.name === probe.port)?.containerPort ?? 0);
+  return probe.kind === 'httpGet' ? { kind: 'httpGet', host, port, path: probe.path } : { kind: 'tcpSocket', host, port };
+}
+
+/** How long to wait before the next check: fast until first ready, then the smallest periodSeconds. */
+export function nextCheckMs(pod: PodRecord, ready: boolean): number {
+  if (!ready) return FAST_RETRY_MS;
+  const periods = pod.spec.template.containers.flatMap((c) => (c.readinessProbe ? [c.readinessProbe.periodSeconds] : []));
+  return periods.length === 0 ? 1000 : Math.min(...periods) * 1000;
+}
+
+/** The largest initialDelaySeconds of the pod's probes, in ms. */
+export function initialDelayMs(pod: PodRecord): number {
+  return Math.max(0, ...pod.spec.template.containers.map((c) => (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000));
+}
