@@ -70,13 +70,22 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM to each recorded process group, SIGKILL to those still alive after `graceMs`. */
+/**
+ * SIGTERM to each recorded process group, SIGKILL to those still alive after `graceMs`, then a short wait until
+ * they are really gone: SIGKILL is delivered asynchronously, and a child of this process stays a zombie until
+ * the event loop reaps it.
+ */
 export async function stopGroups(pids: readonly number[], graceMs = 1000): Promise<void> {
   const live = pids.filter(isAlive);
   for (const pid of live) signalGroup(pid, 'SIGTERM');
-  const end = Date.now() + graceMs;
-  while (Date.now() < end && live.some(isAlive)) await new Promise((r) => setTimeout(r, 20));
+  await waitGone(live, graceMs);
   for (const pid of live) signalGroup(pid, 'SIGKILL');
+  await waitGone(live, 1000);
+}
+
+async function waitGone(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end && pids.some(isAlive)) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Runs `command` in `namespace` to completion; resolves with its exit code. */
