@@ -2,6 +2,7 @@
 // across nodes and see each other's real addresses (no NAT), the external namespace reaches a node IP, the root
 // namespace gains no link and no route, and destroyCluster removes every ml-<cluster>-* namespace: twice in a
 // row, and after a process that built a cluster was killed before it could clean up.
+import { ClusterProcesses } from '../../support/cluster-processes.js';
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,33 +17,9 @@ import { netnsSkip } from '../../support/world.js';
 const APPLY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../localcluster/network/apply.ts');
 const cluster = `nt${randomBytes(3).toString('hex')}`;
 const skip = netnsSkip('localcluster network');
-const started = new Set<ChildProcess>();
+const processes = new ClusterProcesses(cluster, !skip);
 const rootLinksAtStart = skip ? [] : rootState().links;
 
-function stopAll(): void {
-  for (const child of started) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  started.clear();
-}
-
-// Backstop for a failing or interrupted run: nothing of this cluster outlives the test process.
-if (!skip) {
-  process.on('exit', () => {
-    stopAll();
-    try {
-      destroyCluster(cluster);
-    } catch (e) {
-      console.error(`# could not remove cluster ${cluster}: ${(e as Error).message}`);
-    }
-  });
-}
 
 /** `ip -o link` / `ip route` of the root namespace, for comparing before and after. */
 function rootState(): { links: string[]; routes: string } {
@@ -58,7 +35,7 @@ async function peerReporter(namespace: string, host: string, port: number): Prom
     const s = require('node:net').createServer((c) => c.end(c.remoteAddress + '\\n'));
     s.listen(${port}, ${JSON.stringify(host)}, () => console.log('listening'));`;
   const child = spawnIn(namespace, process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.add(child);
+  processes.add(child);
   await new Promise<void>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -96,7 +73,7 @@ describe('localcluster network', { skip }, () => {
   const podB = planPod(plan, 'node2', 'b');
 
   after(() => {
-    stopAll();
+    processes.stopAll();
     destroyCluster(cluster);
   });
 
@@ -139,7 +116,7 @@ describe('localcluster network', { skip }, () => {
   });
 
   it('destroyCluster removes every namespace of the cluster and its /etc/netns directories, idempotently', () => {
-    stopAll();
+    processes.stopAll();
     mkdirSync(`/etc/netns/${podB.namespace}`, { recursive: true });
     writeFileSync(`/etc/netns/${podB.namespace}/resolv.conf`, 'nameserver 10.96.0.10\n');
     const first = destroyCluster(cluster);

@@ -4,6 +4,7 @@
 // reaching both pods. The LoadBalancer IP is announced as the plan describes (an ECMP route in the world over
 // the nodes) and owned by each node on `lo`, which the node proxy's `<lbIP>_<port>` listener binds. Everything
 // happens inside this run's `ml-np…-*` namespaces; the cluster is destroyed on every exit path.
+import { ClusterProcesses } from '../../support/cluster-processes.js';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,36 +20,13 @@ import { netnsSkip } from '../../support/world.js';
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../cli/main.ts');
 const cluster = `np${randomBytes(3).toString('hex')}`;
 const skip = netnsSkip('node proxy e2e');
-const started = new Set<ChildProcess>();
+const processes = new ClusterProcesses(cluster, !skip);
 const LB_IP = '172.20.0.10';
 
-function stopAll(): void {
-  for (const child of started) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  started.clear();
-}
-
-if (!skip) {
-  process.on('exit', () => {
-    stopAll();
-    try {
-      destroyCluster(cluster);
-    } catch (e) {
-      console.error(`# could not remove cluster ${cluster}: ${(e as Error).message}`);
-    }
-  });
-}
 
 function start(namespace: string, args: readonly string[]): ChildProcess {
   const child = spawnIn(namespace, process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  started.add(child);
+  processes.add(child);
   return child;
 }
 
@@ -123,7 +101,7 @@ ${endpoints}
   });
 
   after(() => {
-    stopAll();
+    processes.stopAll();
     destroyCluster(cluster);
     rmSync(manifests, { recursive: true, force: true });
   });
