@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { probeOnce } from './probe.js';
 import { isAlive } from './processes.js';
-import { initialDelayMs, nextCheckMs, readinessTargets } from './readiness.js';
+import { failureThreshold, initialDelayMs, nextCheckMs, readinessTargets } from './readiness.js';
 import { readStateFile, type PodRecord } from './state.js';
 import { writePodObject } from './pod-object.js';
 
@@ -14,6 +14,8 @@ const TICK_MS = 50;
 
 interface Tracked {
   ready: boolean;
+  /** Failed checks in a row since the last success. */
+  failures: number;
   next: number;
   busy: boolean;
 }
@@ -25,7 +27,10 @@ async function check(pod: PodRecord, t: Tracked, dir: string, nodeIp: string): P
   const alive = pod.pids.every(isAlive);
   const targets = readinessTargets(pod);
   const results = alive ? await Promise.all(targets.map((target) => probeOnce(target, 1000))) : [false];
-  const ready = results.every(Boolean);
+  const passed = results.every(Boolean);
+  t.failures = passed ? 0 : t.failures + 1;
+  // Success threshold 1, failure threshold from the probes (Kubernetes); a dead process fails at once.
+  const ready = passed || (t.ready && alive && t.failures < failureThreshold(pod));
   // The pod may have been removed (kill, scale) while it was probed: never write back a deleted pod.
   const stillThere = readStateFile(file)?.pods.some((p) => p.spec.name === pod.spec.name) ?? false;
   if (ready !== t.ready && stillThere) {
@@ -48,7 +53,7 @@ function tick(): void {
   const now = Date.now();
   for (const pod of here) {
     let t = tracked.get(pod.spec.name);
-    if (t === undefined) tracked.set(pod.spec.name, (t = { ready: false, next: now + initialDelayMs(pod), busy: false }));
+    if (t === undefined) tracked.set(pod.spec.name, (t = { ready: false, failures: 0, next: now + initialDelayMs(pod), busy: false }));
     if (!t.busy && now >= t.next) void check(pod, t, state.dir, node.ip);
   }
 }

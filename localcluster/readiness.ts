@@ -32,6 +32,15 @@ export function nextCheckMs(pod: PodRecord, ready: boolean): number {
   return periods.length === 0 ? 1000 : Math.min(...periods) * 1000;
 }
 
+/**
+ * How many failed checks in a row turn a ready pod not ready: the smallest failureThreshold of its probes, else
+ * Kubernetes' default 3. One slow answer on a loaded machine must not pull a pod out of its Service.
+ */
+export function failureThreshold(pod: PodRecord): number {
+  const thresholds = pod.spec.template.containers.flatMap((c) => (c.readinessProbe ? [c.readinessProbe.failureThreshold] : []));
+  return thresholds.length === 0 ? 3 : Math.min(...thresholds);
+}
+
 /** The largest initialDelaySeconds of the pod's probes, in ms. */
 export function initialDelayMs(pod: PodRecord): number {
   return Math.max(0, ...pod.spec.template.containers.map((c) => (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000));

@@ -91,6 +91,7 @@ function decodeProbe(probe: Field): Probe | undefined {
   const timing = {
     periodSeconds: probe.at('periodSeconds').int(PERIOD) ?? 10,
     initialDelaySeconds: probe.at('initialDelaySeconds').int(SECONDS) ?? 0,
+    failureThreshold: probe.at('failureThreshold').int(PERIOD) ?? 3,
   };
   const http = probe.at('httpGet');
   if (!http.absent) {

@@ -13,9 +13,16 @@ export interface ContainerPortSpec {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/** When a probe runs, and how many failures in a row make a ready pod not ready (Kubernetes' default 3). */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly initialDelaySeconds: number;
+  readonly failureThreshold: number;
+}
+
 export type Probe =
-  | { readonly kind: 'httpGet'; readonly path: string; readonly port: number | string; readonly periodSeconds: number; readonly initialDelaySeconds: number }
-  | { readonly kind: 'tcpSocket'; readonly port: number | string; readonly periodSeconds: number; readonly initialDelaySeconds: number };
+  | ({ readonly kind: 'httpGet'; readonly path: string; readonly port: number | string } & ProbeTiming)
+  | ({ readonly kind: 'tcpSocket'; readonly port: number | string } & ProbeTiming);
 
 export interface ContainerSpec {
   readonly name: string;

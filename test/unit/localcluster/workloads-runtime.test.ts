@@ -6,7 +6,7 @@ import { planCluster, planPod } from '../../../localcluster/network/plan.js';
 import { podObject } from '../../../localcluster/pod-object.js';
 import { containerEnv, resolvConf, scheduleNode } from '../../../localcluster/pods.js';
 import { parseProbeUrl } from '../../../localcluster/probe.js';
-import { FAST_RETRY_MS, initialDelayMs, nextCheckMs, readinessTargets } from '../../../localcluster/readiness.js';
+import { failureThreshold, FAST_RETRY_MS, initialDelayMs, nextCheckMs, readinessTargets } from '../../../localcluster/readiness.js';
 import type { PodRecord } from '../../../localcluster/state.js';
 import type { ContainerSpec, PodSpec } from '../../../localcluster/workloads/types.js';
 
@@ -14,7 +14,7 @@ const plan = planCluster('t');
 const container: ContainerSpec = {
   name: 'app', image: 'img', command: ['node'], args: [], env: [{ name: 'PORT', value: '8080' }, { name: 'POD_NAME', value: 'overridden' }],
   ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-  readinessProbe: { kind: 'httpGet', path: '/ready', port: 'http', periodSeconds: 3, initialDelaySeconds: 2 },
+  readinessProbe: { kind: 'httpGet', path: '/ready', port: 'http', periodSeconds: 3, initialDelaySeconds: 2, failureThreshold: 3 },
 };
 const spec = (name: string, containers: ContainerSpec[] = [container], annotations: Record<string, string> = {}): PodSpec => ({
   kind: 'Pod', namespace: 'shop', name, template: { labels: { app: 'web' }, annotations, containers },
@@ -48,7 +48,7 @@ test('the Pod object carries labels, node, podIP and the Ready condition', () =>
 
 const TARGETS: ReadonlyArray<[string, PodSpec, unknown[]]> = [
   ['httpGet on a named port', spec('a'), [{ kind: 'httpGet', host: '10.244.1.2', port: 8080, path: '/ready' }]],
-  ['tcpSocket on a number', spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0 } }]), [{ kind: 'tcpSocket', host: '10.244.1.2', port: 9000 }]],
+  ['tcpSocket on a number', spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 } }]), [{ kind: 'tcpSocket', host: '10.244.1.2', port: 9000 }]],
   ['no probe: the sidecar health', spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec]), [{ kind: 'httpGet', host: '10.244.1.2', port: 15021, path: '/healthz/ready' }]],
   ['no probe, no sidecar: ready at once', spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec], { 'sidecar.meshlet.io/inject': 'false' }), []],
 ];
@@ -69,4 +69,10 @@ test('probe URLs', () => {
   assert.equal(parseProbeUrl('ftp://x:1'), undefined);
   assert.equal(parseProbeUrl('http://x/'), undefined);
   assert.equal(parseProbeUrl('nonsense'), undefined);
+});
+
+test('readiness failure threshold: the smallest of the probes, else Kubernetes\' default 3', () => {
+  assert.equal(failureThreshold(record('a', 'node1')), 3);
+  assert.equal(failureThreshold(record('a', 'node1', [], spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 } }]))), 1);
+  assert.equal(failureThreshold(record('a', 'node1', [], spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec]))), 3);
 });

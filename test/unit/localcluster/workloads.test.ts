@@ -50,7 +50,7 @@ test('a Deployment, a Pod and a Service decode; the Service passes through', () 
     name: 'app', image: 'example/web:1', command: ['node', 'server.js'], args: ['--port', '8080'],
     env: [{ name: 'PORT', value: '8080' }, { name: 'EMPTY', value: '' }],
     ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-    readinessProbe: { kind: 'httpGet', path: '/ready', port: 'http', periodSeconds: 2, initialDelaySeconds: 0 },
+    readinessProbe: { kind: 'httpGet', path: '/ready', port: 'http', periodSeconds: 2, initialDelaySeconds: 0, failureThreshold: 3 },
   });
   assert.equal(wantsSidecar(d.template), false);
   const [p] = w.pods;
