@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { detectIptables } from '../proxy/capture/apply.js';
 import { down, killPod, scale, status, up, type ClusterStatus } from '../localcluster/cluster.js';
 import { readState, stateFile, stateDir } from '../localcluster/state.js';
+import { latestTraces, readSpans, traceFile } from '../localcluster/tracing/trace-file.js';
+import { renderTrace } from '../localcluster/tracing/trace-view.js';
 import { flag, invalid, validated } from './options.js';
 import { parseIntInRange } from '../common/flags.js';
 
@@ -28,7 +30,7 @@ function fail(e: unknown): never {
 }
 
 /** Root, `ip` and an iptables restore tool: says exactly what is missing and how to get it. */
-function checkHost(): void {
+export function checkHost(): void {
   const problems: string[] = [];
   if (process.platform !== 'linux') problems.push('the local cluster needs Linux (network namespaces)');
   if (process.getuid?.() !== 0) problems.push('run as root (sudo meshlet cluster ...): creating network namespaces needs it');
@@ -49,8 +51,8 @@ function printStatus(s: ClusterStatus): void {
   for (const p of s.pods) {
     print(`${`${p.namespace}/${p.name}`.padEnd(40)} ${p.node.padEnd(7)} ${p.ip.padEnd(13)} ${String(p.ready).padEnd(6)} ${String(p.running).padEnd(8)} ${p.sidecar}`);
   }
-  print('SERVICE                     TYPE           PORTS (name:port[:nodePort])');
-  for (const v of s.services) print(`${`${v.namespace}/${v.name}`.padEnd(27)} ${v.type.padEnd(14)} ${v.ports}`);
+  print('SERVICE                     TYPE           EXTERNAL-IP    PORTS (name:port[:nodePort])');
+  for (const v of s.services) print(`${`${v.namespace}/${v.name}`.padEnd(27)} ${v.type.padEnd(14)} ${(v.externalIp || '-').padEnd(14)} ${v.ports.map((p) => `${p.name}:${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}`).join(',')}`);
 }
 
 /** Waits until Ctrl-C (then down) or until the cluster's state is gone (someone ran `meshlet cluster down`). */
@@ -105,10 +107,14 @@ async function runUp(opts: UpFlags, command: Command): Promise<void> {
   supervise(opts.name);
 }
 
-/** `pod/NAME`, `NAME` or `deploy/NAME` (its first pod) → the pod's network namespace. */
+/**
+ * `pod/NAME`, `NAME` or `deploy/NAME` (its first pod) → the pod's network namespace; `world`, `ext` and `node<i>`
+ * (names no pod may take) → the cluster's own namespaces.
+ */
 function podNamespace(name: string, pod: string): string {
   const state = readState(name);
   if (state === undefined) invalid(`cluster ${name} is not running`);
+  if (pod === 'world' || pod === 'ext' || state.plan.nodes.some((n) => n.name === pod)) return `${state.plan.prefix}${pod}`;
   const [kind, rest] = pod.includes('/') ? (pod.split('/', 2) as [string, string]) : ['pod', pod];
   const found = kind === 'deploy' || kind === 'deployment' ? state.pods.find((p) => p.spec.owner === rest) : state.pods.find((p) => p.spec.name === rest);
   if (found === undefined) invalid(`no ${kind} ${rest} in cluster ${name} (pods: ${state.pods.map((p) => p.spec.name).join(', ') || 'none'})`);
@@ -148,7 +154,7 @@ export function registerCluster(program: Command): void {
     });
   cluster
     .command('exec')
-    .description('run a command inside a pod (pod/NAME, NAME or deploy/NAME): meshlet cluster exec web-... -- curl http://web/')
+    .description('run a command inside a pod (pod/NAME, NAME or deploy/NAME) or in world, ext or node<i>: meshlet cluster exec deploy/web -- curl http://web/')
     .argument('<pod>')
     .argument('<command...>')
     .addOption(nameFlag())
@@ -156,6 +162,25 @@ export function registerCluster(program: Command): void {
       const ns = validated(command, () => podNamespace(opts.name, pod));
       const r = spawnSync('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit' });
       process.exitCode = r.status ?? 1;
+    });
+  cluster
+    .command('trace')
+    .description('show a trace the cluster\'s collector received (apps and sidecars): the given one, else list the latest')
+    .argument('[trace-id]')
+    .addOption(nameFlag())
+    .option('--last <n>', 'how many of the latest traces to list', '10')
+    .action((traceId: string | undefined, opts: NameFlags & { last: string }, command: Command) => {
+      const last = validated(command, () => parseIntInRange('last', opts.last, 1, 1000));
+      const state = readState(opts.name);
+      if (state === undefined) fail(new Error(`cluster ${opts.name} is not running`));
+      const spans = readSpans(traceFile(state.dir));
+      if (traceId !== undefined) {
+        const mine = spans.filter((s) => s.traceId === traceId.toLowerCase());
+        if (mine.length === 0) fail(new Error(`no spans of trace ${traceId} in ${traceFile(state.dir)}`));
+        print(renderTrace(mine));
+        return;
+      }
+      for (const line of latestTraces(spans, last)) print(line);
     });
   cluster
     .command('scale')

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerCluster } from './cluster.js';
 import { registerControlPlane } from './control-plane.js';
+import { registerDemo } from './demo.js';
 import { registerDns } from './dns.js';
 import { registerNodeProxy } from './node-proxy.js';
 import { registerProxyStatus } from './proxy-status.js';
@@ -23,5 +24,6 @@ registerNodeProxy(program);
 registerDns(program);
 registerProxyStatus(program);
 registerCluster(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

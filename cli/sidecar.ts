@@ -96,6 +96,11 @@ export function registerSidecar(program: Command): void {
   program
     .command('sidecar')
     .description('run the sidecar proxy of a pod: xDS-configured listeners, HTTP/gRPC/TCP forwarding, balancing and resilience')
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n  OTEL_EXPORTER_OTLP_ENDPOINT   send a span per request (OTLP/HTTP JSON) to this base URL; unset: tracing off\n' +
+        '  OTEL_SERVICE_NAME             the spans\' service name (default sidecar.<namespace>)\n',
+    )
     .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
     .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
     .addOption(flag('--node-id <id>', 'xDS node id (default <hostname>.<namespace>)'))
@@ -119,7 +124,7 @@ export function registerSidecar(program: Command): void {
       const parsed = validated(command, () => {
         oneOf('log-level', opts.logLevel, LOG_LEVELS);
         oneOf('access-log', opts.accessLog, ['on', 'off']);
-        return { ...parse(opts), tracing: tracingFromEnv(process.env, `sidecar.${opts.namespace}`) };
+        return { ...parse(opts), tracing: tracingFromEnv(process.env, process.env['OTEL_SERVICE_NAME'] || `sidecar.${opts.namespace}`) };
       });
       const logger = createLogger('sidecar', opts.logLevel);
       const accessLog = opts.accessLog === 'on' ? createAccessLog() : DISABLED_ACCESS_LOG;

@@ -4,17 +4,21 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { applyCluster, clusterNamespaces, destroyCluster, execIn } from './network/apply.js';
+import { applyCluster, clusterNamespaces, destroyCluster } from './network/apply.js';
 import { planCluster, validateClusterName, type ClusterPlan } from './network/plan.js';
+import { assignLoadBalancers } from './load-balancers.js';
 import { podObjectFile } from './pod-object.js';
 import { scheduleNode, startPod, stopPod } from './pods.js';
 import { isAlive, meshletCommand, nodeScript, startProcess, stopGroups, waitInNamespace } from './processes.js';
 import { logFile, manifestsDir, readState, removeState, saveState, stateDir, stateFile, type ClusterState, type PodRecord } from './state.js';
+import { traceFile } from './tracing/trace-file.js';
 import { loadWorkloads, type Workloads } from './workloads/load.js';
 import { replicaPod } from './workloads/expand.js';
 import type { Deployment, PodSpec } from './workloads/types.js';
 
 export const XDS_PORT = 15010;
+/** OTLP/HTTP, where the trace collector listens on the node network's gateway. */
+export const OTLP_PORT = 4318;
 const CONTROL_PLANE_READY_MS = 20_000;
 /** How many deleted pods' addresses are kept out of use. */
 const RELEASED_KEPT = 100;
@@ -46,11 +50,6 @@ function readWorkloads(manifests: string | undefined): Workloads {
   return w;
 }
 
-/** The world routes each node's pod CIDR to that node, so that replies from the control plane and DNS reach pods. */
-function routePodCidrsInWorld(plan: ClusterPlan): void {
-  for (const n of plan.nodes) execIn(plan.world.namespace, 'ip', ['route', 'replace', n.podCidr, 'via', n.ip]);
-}
-
 function startSystem(state: ClusterState): number[] {
   const world = state.plan.world.namespace;
   const cp = startProcess({
@@ -62,10 +61,27 @@ function startSystem(state: ClusterState): number[] {
     namespace: world, logFile: logFile(state.dir, 'dns'),
     command: [...meshletCommand(), 'dns', '--xds', `127.0.0.1:${XDS_PORT}`, '--listen', `${state.dnsIp}:53`, '--ttl', '5'],
   });
-  const kubelets = state.plan.nodes.map((n) =>
+  const collector = startProcess({
+    namespace: world, logFile: logFile(state.dir, 'collector'),
+    command: [...nodeScript('tracing/collector-main.ts'), state.plan.world.nodeGateway, String(OTLP_PORT), traceFile(state.dir)],
+  });
+  const perNode = state.plan.nodes.flatMap((n) => [
     startProcess({ namespace: n.namespace, logFile: logFile(state.dir, `kubelet-${n.name}`), command: [...nodeScript('kubelet-main.ts'), stateFile(state.dir), n.name] }),
-  );
-  return [cp, dns, ...kubelets];
+    startProcess({
+      namespace: n.namespace, logFile: logFile(state.dir, `node-proxy-${n.name}`),
+      command: [...meshletCommand(), 'node-proxy', '--xds', state.xds, '--node-name', n.name, '--node-ip', n.ip, '--health-listen', `${n.ip}:15021`, '--drain-seconds', '0'],
+    }),
+  ]);
+  return [cp, dns, collector, ...perNode];
+}
+
+/** The Services and other objects for the control plane, LoadBalancer Services with their assigned address. */
+function writeObjects(dir: string, plan: ClusterPlan, others: readonly unknown[], say: (line: string) => void): void {
+  if (others.length === 0) return;
+  const lb = assignLoadBalancers(others, plan.loadBalancerCidr);
+  for (const p of lb.problems) say(`warning: ${p}`);
+  for (const a of lb.assigned) say(`LoadBalancer ${a.namespace}/${a.name}: external IP ${a.ip}`);
+  writeFileSync(path.join(manifestsDir(dir), 'objects.yaml'), lb.objects.map((o) => stringify(o)).join('---\n'));
 }
 
 /** Every pod the workloads ask for: Deployment replicas (sequence 0..n-1), then the Pods. */
@@ -115,19 +131,18 @@ export async function up(options: UpOptions): Promise<ClusterState> {
   mkdirSync(manifestsDir(dir), { recursive: true });
   let state: ClusterState = {
     cluster: options.name, dir, plan, cwd: options.cwd ?? process.cwd(), dnsIp: plan.world.nodeGateway,
-    xds: `${plan.world.nodeGateway}:${XDS_PORT}`, deployments: workloads.deployments,
+    xds: `${plan.world.nodeGateway}:${XDS_PORT}`, otlp: `http://${plan.world.nodeGateway}:${OTLP_PORT}`, deployments: workloads.deployments,
     nextSeq: Object.fromEntries(workloads.deployments.map((d) => [deploymentKey(d), d.replicas])), pods: [], systemPids: [], upPid: process.pid,
   };
   try {
     saveState(state);
     say(`network: world, ${plan.nodes.length} nodes (${plan.nodes.map((n) => `${n.name} ${n.ip} pods ${n.podCidr}`).join(', ')}), external ${plan.external.ip}`);
     applyCluster(plan);
-    routePodCidrsInWorld(plan);
     checkAborted(options.signal);
-    if (workloads.others.length > 0) writeFileSync(path.join(manifestsDir(dir), 'objects.yaml'), workloads.others.map((o) => stringify(o)).join('---\n'));
+    writeObjects(dir, plan, workloads.others, say);
     state = { ...state, systemPids: startSystem(state) };
     saveState(state);
-    say(`control plane ${state.xds}, cluster DNS ${state.dnsIp}:53, kubelets on ${plan.nodes.map((n) => n.name).join(', ')}`);
+    say(`control plane ${state.xds}, cluster DNS ${state.dnsIp}:53, trace collector ${state.otlp}, kubelet and node proxy on ${plan.nodes.map((n) => n.name).join(', ')}`);
     if (!(await waitInNamespace(plan.world.namespace, 'http://127.0.0.1:15014/readyz', CONTROL_PLANE_READY_MS))) {
       throw new ClusterError(`the control plane did not become ready within ${CONTROL_PLANE_READY_MS} ms (log: ${logFile(dir, 'control-plane')})`);
     }
@@ -190,7 +205,9 @@ export interface ServiceStatus {
   readonly namespace: string;
   readonly name: string;
   readonly type: string;
-  readonly ports: string;
+  readonly ports: ReadonlyArray<{ readonly name: string; readonly port: number; readonly nodePort?: number }>;
+  /** The LoadBalancer address, '<pending>' while there is none, '' for other types. */
+  readonly externalIp: string;
 }
 
 export interface ClusterStatus {
@@ -228,14 +245,20 @@ function servicesOf(state: ClusterState): ServiceStatus[] {
 
 function serviceStatus(o: unknown): ServiceStatus[] {
   if (o === null || typeof o !== 'object') return [];
-  const obj = o as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; spec?: { type?: unknown; ports?: unknown } };
+  const obj = o as {
+    kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; spec?: { type?: unknown; ports?: unknown };
+    status?: { loadBalancer?: { ingress?: Array<{ ip?: unknown }> } };
+  };
   if (obj.kind !== 'Service') return [];
   const ports = Array.isArray(obj.spec?.ports) ? (obj.spec.ports as Array<{ name?: unknown; port?: unknown; nodePort?: unknown }>) : [];
+  const type = typeof obj.spec?.type === 'string' ? obj.spec.type : 'ClusterIP';
+  const lbIp = obj.status?.loadBalancer?.ingress?.[0]?.ip;
   return [{
+    externalIp: type !== 'LoadBalancer' ? '' : typeof lbIp === 'string' ? lbIp : '<pending>',
     namespace: typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : 'default',
     name: String(obj.metadata?.name ?? ''),
-    type: typeof obj.spec?.type === 'string' ? obj.spec.type : 'ClusterIP',
-    ports: ports.map((p) => `${String(p.name ?? '')}:${String(p.port ?? '')}${p.nodePort !== undefined ? `:${String(p.nodePort)}` : ''}`).join(','),
+    type,
+    ports: ports.map((p) => ({ name: String(p.name ?? ''), port: Number(p.port), ...(p.nodePort !== undefined && { nodePort: Number(p.nodePort) }) })),
   }];
 }
 

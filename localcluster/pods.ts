@@ -37,6 +37,16 @@ function sidecarCommand(state: ClusterState, spec: PodSpec, plan: PodPlan): stri
   ];
 }
 
+/**
+ * The sidecar's environment: traces to the cluster's collector, under Istio's proxy service name
+ * `<app>.<namespace>` (the `app` label, else the owning Deployment, else the pod name).
+ */
+function sidecarEnv(state: ClusterState, spec: PodSpec): NodeJS.ProcessEnv {
+  const app = spec.template.labels['app'] ?? spec.owner ?? spec.name;
+  // Batches leave every second (the SDK's default is 5 s), so a trace is complete soon after its request.
+  return { OTEL_BSP_SCHEDULE_DELAY: '1000', ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: state.otlp, OTEL_SERVICE_NAME: `${app}.${spec.namespace}` };
+}
+
 /** Creates and starts pod `spec` on `node`; on failure removes what it made and rethrows. */
 export function startPod(state: ClusterState, spec: PodSpec, node: string): PodRecord {
   const used = new Set(state.pods.filter((p) => p.plan.node === node).map((p) => p.plan.ip));
@@ -53,7 +63,12 @@ export function startPod(state: ClusterState, spec: PodSpec, node: string): PodR
     mkdirSync(etc, { recursive: true });
     writeFileSync(path.join(etc, 'resolv.conf'), resolvConf(spec.namespace, state.dnsIp));
     if (wantsSidecar(spec.template)) {
-      pids.push(startProcess({ namespace: plan.namespace, command: sidecarCommand(state, spec, plan), logFile: logFile(state.dir, `${spec.name}.sidecar`) }));
+      pids.push(
+        startProcess({
+          namespace: plan.namespace, command: sidecarCommand(state, spec, plan), env: sidecarEnv(state, spec),
+          logFile: logFile(state.dir, `${spec.name}.sidecar`),
+        }),
+      );
     }
     for (const c of spec.template.containers) {
       pids.push(

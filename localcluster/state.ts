@@ -2,7 +2,7 @@
 // per-node kubelets (separate processes) share it: the network plan, the workloads, every pod with its address
 // and the PIDs of its processes, and the cluster's own processes. Layout of the state directory:
 //   state.json   this record          manifests/   what the control plane watches (Services, Pod objects)
-//   logs/        one file per process
+//   logs/        one file per process      traces.jsonl  spans received by the trace collector
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ export interface ClusterState {
   readonly dnsIp: string;
   /** The control plane's ADS address, as sidecars dial it. */
   readonly xds: string;
+  /** The trace collector's OTLP/HTTP endpoint (for OTEL_EXPORTER_OTLP_ENDPOINT); spans go to traces.jsonl. */
+  readonly otlp: string;
   readonly deployments: readonly Deployment[];
   /** Next replica sequence number per Deployment (`namespace/name`), so replacement pods get new names. */
   readonly nextSeq: Readonly<Record<string, number>>;
@@ -35,7 +37,7 @@ export interface ClusterState {
    * round-robin): a peer's pooled connection to a deleted pod must fail, not reach its successor.
    */
   readonly released?: readonly string[];
-  /** Control plane, DNS and kubelets. */
+  /** Control plane, DNS, trace collector, kubelets and node proxies. */
   readonly systemPids: readonly number[];
   /** PID of the `meshlet cluster up` process that supervises the cluster (gone with --keep or a crash). */
   readonly upPid: number;

@@ -12,6 +12,10 @@ export interface CommonConfig {
   readonly port: number;
   /** POD_NAME, default the host name of the process. */
   readonly podName: string;
+  /** POD_IP (downward API), '' when not set (run alone). */
+  readonly podIp: string;
+  /** NODE_NAME (downward API), '' when not set (run alone). */
+  readonly nodeName: string;
 }
 
 export interface RunningApp {
@@ -72,6 +76,8 @@ export class EnvReader {
       host: this.string('HOST', '0.0.0.0'),
       port: this.port('PORT', defaultPort),
       podName: this.string('POD_NAME', process.env['HOSTNAME'] ?? 'local'),
+      podIp: this.string('POD_IP', ''),
+      nodeName: this.string('NODE_NAME', ''),
     };
   }
 

@@ -1,10 +1,14 @@
-// frontend: HTTP on PORT. `GET /` calls `GET $CATALOG_URL/items` and answers {frontend: POD_NAME, catalog: <reply>};
-// `GET /healthz` answers 200 for readiness probes. Traced: a SERVER span per request (parent from `traceparent`)
-// and a CLIENT span for the catalog call, injected into its headers.
+// frontend: HTTP on PORT. `GET /` calls `GET $CATALOG_URL/items` and answers where each hop went:
+//   {pod: POD_NAME, ip: POD_IP, node: NODE_NAME, caller, catalog: {via, reply: <catalog's JSON reply>}}
+// `caller` is the first `x-forwarded-for` entry (the sidecar adds it), else the socket's remote address; `via` is the
+// `ip:port` the app's socket for the catalog call was connected to (under REDIRECT: the Service's ClusterIP). A
+// catalog answer other than 200 gives 502 with the same shape; a failed call gives 502
+// {pod, ip, node, caller, error}. `GET /healthz` answers 200 for readiness probes. Traced: a SERVER span per
+// request (parent from `traceparent`) and a CLIENT span for the catalog call, injected into its headers.
 //   PORT=8080 CATALOG_URL=http://catalog:8080 POD_NAME=frontend-0 node --import tsx examples/demo-app/frontend.ts
 import type http from 'node:http';
 import { EnvReader, runIfMain, type Env, type RunningApp } from './config.js';
-import { getJson, sendJson, startHttpApp } from './http.js';
+import { callerOf, getJson, sendJson, startHttpApp } from './http.js';
 import { AppTelemetry } from './telemetry.js';
 
 export async function startFrontend(env: Env): Promise<RunningApp> {
@@ -20,6 +24,7 @@ export async function startFrontend(env: Env): Promise<RunningApp> {
       'url.path': '/',
       'network.peer.address': req.socket.remoteAddress ?? '',
     });
+    const who = { pod: config.podName, ip: config.podIp, node: config.nodeName, caller: callerOf(req) };
     const url = `${catalogUrl}/items`;
     const call = telemetry.clientSpan('GET /items', span, { 'http.request.method': 'GET', 'url.full': url });
     try {
@@ -28,12 +33,12 @@ export async function startFrontend(env: Env): Promise<RunningApp> {
       telemetry.end(call, reply.status >= 500 ? `catalog answered ${reply.status}` : undefined);
       const status = reply.status === 200 ? 200 : 502;
       span.setAttribute('http.response.status_code', status);
-      sendJson(res, status, { frontend: config.podName, catalog: reply.body });
+      sendJson(res, status, { ...who, catalog: { via: reply.via, reply: reply.body } });
       telemetry.end(span, status === 200 ? undefined : `catalog answered ${reply.status}`);
     } catch (err) {
       telemetry.end(call, err);
       span.setAttribute('http.response.status_code', 502);
-      sendJson(res, 502, { frontend: config.podName, error: err instanceof Error ? err.message : String(err) });
+      sendJson(res, 502, { ...who, error: err instanceof Error ? err.message : String(err) });
       telemetry.end(span, err);
     }
   }

@@ -1,7 +1,10 @@
-// The little HTTP the demo apps need: listen, answer JSON, GET JSON with extra headers.
+// The little HTTP the demo apps need: listen, answer JSON, GET JSON with extra headers (and say which address the
+// client's socket was connected to), tell who called.
 import http from 'node:http';
+import { jsonOrText } from '../../common/json.js';
 import type { AddressInfo } from 'node:net';
 import type { CommonConfig, RunningApp } from './config.js';
+import { firstForwardedFor, hostPort } from './peer.js';
 import type { AppTelemetry } from './telemetry.js';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
@@ -28,27 +31,30 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+/** Who called: the first entry of `x-forwarded-for` (added by the sidecar), else the socket's remote address. */
+export function callerOf(req: http.IncomingMessage): string {
+  return firstForwardedFor(req.headers['x-forwarded-for']) ?? req.socket.remoteAddress ?? '';
+}
+
 export interface JsonReply {
   readonly status: number;
   readonly body: unknown;
+  /** `ip:port` (IPv6 bracketed) the client's socket was connected to: the original destination under REDIRECT. */
+  readonly via: string;
 }
 
 /** GET `url` and parse the answer as JSON (a non-JSON body comes back as its text). */
 export function getJson(url: string, headers: Record<string, string>, timeoutMs = 3000): Promise<JsonReply> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers: { accept: 'application/json', ...headers }, timeout: timeoutMs }, (res) => {
+      const via = hostPort(res.socket.remoteAddress, res.socket.remotePort);
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, body });
+        const body = jsonOrText(text);
+        resolve({ status: res.statusCode ?? 0, body, via });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)));

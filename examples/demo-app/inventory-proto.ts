@@ -1,9 +1,11 @@
-// The Inventory gRPC service from inventory.proto (loaded at run time, like examples/proxyless/greeter.ts).
+// The Inventory gRPC service from inventory.proto (loaded at run time, like examples/proxyless/greeter.ts), and the
+// client call that also says which peer (`ip:port`) the channel's connection went to.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isIpPort, stripPeerScheme } from './peer.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // From dist/examples/demo-app the .proto is still in the source tree.
@@ -19,7 +21,13 @@ export interface CheckRequest {
 export interface CheckReply {
   item: string;
   in_stock: number;
+  /** POD_NAME of the inventory pod that answered. */
   served_by: string;
+  /** Its POD_IP and NODE_NAME ('' when run alone). */
+  ip: string;
+  node: string;
+  /** The first `x-forwarded-for` entry of the call's metadata, else the gRPC peer (`ip:port`). */
+  caller: string;
 }
 
 type Check = (
@@ -66,13 +74,27 @@ export function metadataCarrier(metadata: grpc.Metadata): Record<string, string>
   return out;
 }
 
-export function check(client: InventoryClient, request: CheckRequest, headers: Record<string, string>, deadlineMs = 3000): Promise<CheckReply> {
+export interface CheckResult {
+  readonly reply: CheckReply;
+  /** The call's peer (`getPeer()` without an `ipv4:`/`ipv6:` scheme), or `fallback` when it names no `ip:port`. */
+  readonly via: string;
+}
+
+/** Calls Check; `fallback` (the configured address) is the `via` when the call's peer cannot be told. */
+export function check(
+  client: InventoryClient,
+  request: CheckRequest,
+  headers: Record<string, string>,
+  fallback: string,
+  deadlineMs = 3000,
+): Promise<CheckResult> {
   const metadata = new grpc.Metadata();
   for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
   return new Promise((resolve, reject) => {
-    client.Check(request, metadata, { deadline: Date.now() + deadlineMs }, (err, reply) => {
-      if (err || !reply) reject(err ?? new Error('empty reply'));
-      else resolve(reply);
+    const call: grpc.ClientUnaryCall = client.Check(request, metadata, { deadline: Date.now() + deadlineMs }, (err, reply) => {
+      if (err || !reply) return reject(err ?? new Error('empty reply'));
+      const peer = stripPeerScheme(call.getPeer());
+      resolve({ reply, via: isIpPort(peer) ? peer : fallback });
     });
   });
 }

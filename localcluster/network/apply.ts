@@ -111,10 +111,26 @@ export function applyCluster(plan: ClusterPlan): void {
     addNamespace(x.namespace);
     addUplink(w.namespace, x.worldVeth, w.extBridge, x.namespace, x.interface, withPrefix(x.ip, w.externalCidr));
     addRoutes(x.namespace, x.routes);
+    routeWorld(plan);
   } catch (e) {
     destroyCluster(plan.cluster);
     throw e;
   }
+}
+
+/**
+ * The world's routes into the cluster: each node's pod CIDR via that node (replies from the control plane and DNS
+ * reach pods), and the LoadBalancer range over all nodes (ECMP, hashed per flow on ports too, like MetalLB in BGP
+ * mode). Each node accepts the whole range locally (an AnyIP `local` route on lo, as kube-proxy's IPVS mode holds
+ * LoadBalancer IPs on its kube-ipvs0 dummy), so the node proxy can bind any LoadBalancer IP without per-IP setup.
+ */
+function routeWorld(plan: ClusterPlan): void {
+  const w = plan.world.namespace;
+  for (const n of plan.nodes) execIn(w, 'ip', ['route', 'replace', n.podCidr, 'via', n.ip]);
+  execIn(w, 'sysctl', ['-q', '-w', 'net.ipv4.fib_multipath_hash_policy=1']);
+  const hops = plan.nodes.flatMap((n) => ['nexthop', 'via', n.ip]);
+  execIn(w, 'ip', ['route', 'replace', plan.loadBalancerCidr, ...(plan.nodes.length === 1 ? ['via', plan.nodes[0]!.ip] : hops)]);
+  for (const n of plan.nodes) execIn(n.namespace, 'ip', ['route', 'replace', 'local', plan.loadBalancerCidr, 'dev', 'lo']);
 }
 
 /**

@@ -15,10 +15,11 @@
 // Every pod sees every other pod's real address: nodes route pod CIDRs to each other over the shared node
 // network and nothing masquerades. The external namespace reaches node IPs (NodePort) through the world.
 //
-// LoadBalancer (later step): addresses come from `loadBalancerCidr` (default 172.20.0.0/24, outside every
-// other range). To announce one, the world gets `ip route replace <lb>/32 nexthop via <node1 IP> nexthop via
-// <node2 IP> ...` (ECMP over the nodes, like MetalLB in BGP mode); each node's proxy DNATs the LB IP to an
-// endpoint. No address or route is ever needed outside the world.
+// LoadBalancer: addresses come from `loadBalancerCidr` (default 172.20.0.0/24, outside every other range; the
+// cluster's load-balancer controller, load-balancers.ts, hands them out). The world routes the whole range over
+// the nodes (ECMP, like MetalLB in BGP mode) and every node accepts it locally (an AnyIP `local` route on lo),
+// where the node proxy's `<lbIP>_<port>` listener takes the connection to an endpoint. No address or route is
+// ever needed outside the world.
 //
 // Cluster names are lowercase letters and digits only (no `-`), so that the prefix `ml-<cluster>-` of one
 // cluster is never a prefix of another cluster's namespaces: `destroyCluster('a')` must not touch cluster `a-b`.
@@ -34,7 +35,7 @@ export interface ClusterOptions {
   readonly nodeCidr?: string;
   /** The network of the external namespace (the internet). Default 172.18.0.0/24. */
   readonly externalCidr?: string;
-  /** LoadBalancer addresses (routed by the world to the nodes, later). Default 172.20.0.0/24. */
+  /** LoadBalancer addresses (routed by the world over the nodes). Default 172.20.0.0/24. */
   readonly loadBalancerCidr?: string;
 }
 

@@ -13,6 +13,10 @@ export interface OtlpReceiverOptions {
   port?: number;
   /** Largest accepted body in bytes; default 4 MiB. */
   maxBodyBytes?: number;
+  /** Called with the spans of every accepted request (e.g. to write them to a file). */
+  onSpans?: (spans: readonly ReceivedSpan[]) => void;
+  /** Keep the spans in memory for spans() and trace(); default true. A long-running collector turns it off. */
+  retain?: boolean;
 }
 
 export interface OtlpReceiver {
@@ -27,6 +31,8 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
+/** Problems kept for errors(): enough to say what is wrong, bounded for a long-running collector. */
+const MAX_PROBLEMS = 1000;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function reply(res: ServerResponse, status: number, body: string): void {
@@ -49,6 +55,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const received: ReceivedSpan[] = [];
   const problems: string[] = [];
   const max = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const retain = options.retain ?? true;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.url?.split('?')[0] !== '/v1/traces') return reply(res, 404, '{"message":"not found"}');
@@ -64,8 +71,9 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       return reply(res, 400, '{"message":"body is not JSON"}');
     }
     const { spans, errors } = parseExportTraceRequest(body);
-    received.push(...spans);
-    problems.push(...errors);
+    if (retain) received.push(...spans);
+    if (problems.length < MAX_PROBLEMS) problems.push(...errors.slice(0, MAX_PROBLEMS - problems.length));
+    options.onSpans?.(spans);
     reply(res, 200, '{}');
   }
 

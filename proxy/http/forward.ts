@@ -104,7 +104,7 @@ export class Exchange implements UpstreamSink {
     this.requestId = forwarded.requestId;
     const tracing = this.deps.tracing;
     if (tracing.enabled) {
-      const info = { method: this.request.method, path: this.request.path, authority: this.request.authority, peerAddress: '', cluster: this.clusterName, route: route.name || null };
+      const info = { method: this.request.method, path: this.request.path, authority: this.request.authority, peerAddress: this.ds.remoteAddress, cluster: this.clusterName, route: spanRouteName(route.name) };
       this.span = this.ds.direction === 'inbound' ? tracing.startServerSpan(this.req.headers, info) : tracing.startClientSpan(this.req.headers, info);
       tracing.inject(this.span, this.requestHeaders as Record<string, string>);
     }
@@ -275,7 +275,7 @@ export class Exchange implements UpstreamSink {
     const duration = performance.now() - this.startedAt;
     const { deps, ds } = this;
     deps.metrics.request(this.clusterName || 'unknown', ds.direction, this.status, duration, this.flags);
-    if (this.span !== undefined) deps.tracing.end(this.span, this.status, this.flags);
+    if (this.span !== undefined) deps.tracing.end(this.span, this.status, this.flags, this.target?.key);
     if (deps.accessLog.enabled) deps.accessLog.http(this.accessEntry(duration));
   }
 
@@ -324,6 +324,14 @@ function downstreamClosed(this: TaggedResponse): void {
 }
 function downstreamDrained(this: TaggedResponse): void {
   this[EXCHANGE]?.onDrain();
+}
+
+/**
+ * The route name a span is named after: none for `default`, the catch-all route of every virtual host (Istio's
+ * name too), which says nothing; the span is then named `<authority><path>` as Envoy does without a decorator.
+ */
+function spanRouteName(name: string): string | null {
+  return name === '' || name === 'default' ? null : name;
 }
 
 /** Whether a request carries a body: HTTP/2 says so in its HEADERS frame, HTTP/1 in its framing headers. */

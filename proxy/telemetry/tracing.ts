@@ -1,5 +1,7 @@
 // The sidecar's tracing: a SERVER span per inbound request (parent taken from the caller's W3C traceparent), a
-// CLIENT span per outbound request, and the span's context injected into the headers the proxy forwards.
+// CLIENT span per outbound request, and the span's context injected into the headers the proxy forwards. Like
+// Envoy's tracer tags `peer.address` and `upstream_address`, each span records the downstream peer
+// (network.peer.address) and, when one was picked, the upstream host `ip:port` (upstream.address).
 //
 // Created once at start. Off (the default), every method is a no-op returning shared constants: nothing is
 // allocated per request, and the app's own traceparent passes through untouched. On, spans go through a
@@ -35,7 +37,7 @@ export interface HttpSpanInfo {
   /** The path as received; the span keeps the part before '?' (url.path). */
   path: string;
   authority: string;
-  /** Inbound: the downstream client; outbound: the upstream host, or '' when not chosen yet. */
+  /** The downstream peer's address (the caller inbound, the app outbound), or '' when unknown. */
   peerAddress: string;
   cluster: string;
   /** The route's name, if it has one: the span is then named `<METHOD> <route>`, else `<authority><path>`. */
@@ -50,8 +52,11 @@ export interface Tracing {
   startClientSpan(parent: Span | HeaderRecord, info: HttpSpanInfo): Span;
   /** Sets traceparent (and tracestate) in the headers the proxy forwards, naming `span` as the parent. */
   inject(span: Span, headers: Record<string, string>): void;
-  /** Records the response (status 0: none was sent) and ends the span. */
-  end(span: Span, statusCode: number, flags?: ResponseFlags): void;
+  /**
+   * Records the response (status 0: none was sent) and the upstream host the request went to (`ip:port`, as
+   * `upstream.address`; left out when undefined or ''), then ends the span.
+   */
+  end(span: Span, statusCode: number, flags?: ResponseFlags, upstreamHost?: string): void;
   flush(): Promise<void>;
   /** Exports what is still buffered, then stops. */
   shutdown(): Promise<void>;
@@ -103,9 +108,10 @@ class ActiveTracing implements Tracing {
     this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
   }
 
-  end(span: Span, statusCode: number, flags: ResponseFlags = 0): void {
+  end(span: Span, statusCode: number, flags: ResponseFlags = 0, upstreamHost?: string): void {
     if (statusCode !== 0) span.setAttribute('http.response.status_code', statusCode);
     if (flags !== 0) span.setAttribute('response_flags', formatResponseFlags(flags));
+    if (upstreamHost !== undefined && upstreamHost !== '') span.setAttribute('upstream.address', upstreamHost);
     // Envoy and Istio mark 5xx and no response at all as errors; a 4xx is the caller's doing.
     if (statusCode >= 500 || statusCode === 0) span.setStatus(ERROR);
     span.end();

@@ -1,7 +1,8 @@
 // The demo application traced end to end, in-process on 127.0.0.1: ledger (TCP), inventory (gRPC), catalog and
 // frontend (HTTP), each with its own tracer provider exporting OTLP/HTTP JSON to the local receiver. One request to
 // the frontend gives one trace: frontend → catalog → inventory, plus catalog's span for the ledger call, with the
-// parent links the traceparent header/metadata carried. The rendered tree is printed as the test's diagnostic.
+// parent links the traceparent header/metadata carried. The rendered tree is printed as the test's diagnostic. The
+// reply reports every hop: pod/ip/node of each app, who called it and which ip:port each call went to.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startCatalog } from '../../../examples/demo-app/catalog.js';
@@ -28,9 +29,16 @@ void test('one request to the frontend → one trace across frontend, catalog, i
     return app;
   };
   const ledger = await start(startLedger, { POD_NAME: 'ledger-0' });
-  const inventory = await start(startInventory, { POD_NAME: 'inventory-0', OTEL_SERVICE_NAME: 'inventory' });
+  const inventory = await start(startInventory, {
+    POD_NAME: 'inventory-0',
+    POD_IP: '10.244.2.4',
+    NODE_NAME: 'node-b',
+    OTEL_SERVICE_NAME: 'inventory',
+  });
   const catalog = await start(startCatalog, {
     POD_NAME: 'catalog-v2-0',
+    POD_IP: '10.244.1.3',
+    NODE_NAME: 'node-a',
     VERSION: 'v2',
     OTEL_SERVICE_NAME: 'catalog',
     INVENTORY_ADDR: `${HOST}:${inventory.port}`,
@@ -38,19 +46,45 @@ void test('one request to the frontend → one trace across frontend, catalog, i
   });
   const frontend = await start(startFrontend, {
     POD_NAME: 'frontend-0',
+    POD_IP: '10.244.1.2',
+    NODE_NAME: 'node-a',
     OTEL_SERVICE_NAME: 'frontend',
     CATALOG_URL: `http://${HOST}:${catalog.port}`,
   });
 
-  const reply = await getJson(`http://${HOST}:${frontend.port}/`, {});
+  // As the sidecar would: the caller's address first in x-forwarded-for.
+  const reply = await getJson(`http://${HOST}:${frontend.port}/`, { 'x-forwarded-for': ' 10.244.0.9 , 10.0.0.1' });
   assert.equal(reply.status, 200);
+  assert.equal(reply.via, `${HOST}:${frontend.port}`);
+  const body = reply.body as { catalog: { reply: { inventory: { reply: { caller: string } } } } };
+  const inventoryCaller = body.catalog.reply.inventory.reply.caller;
+  assert.match(inventoryCaller, /^127\.0\.0\.1:\d+$/, 'no x-forwarded-for in the metadata: the gRPC peer ip:port');
   assert.deepEqual(reply.body, {
-    frontend: 'frontend-0',
+    pod: 'frontend-0',
+    ip: '10.244.1.2',
+    node: 'node-a',
+    caller: '10.244.0.9',
     catalog: {
-      catalog: 'catalog-v2-0',
-      version: 'v2',
-      inventory: { item: 'book', in_stock: stockOf('book'), served_by: 'inventory-0' },
-      ledger: 'ok ledger-0 1 lookup book by catalog-v2-0',
+      via: `${HOST}:${catalog.port}`,
+      reply: {
+        pod: 'catalog-v2-0',
+        ip: '10.244.1.3',
+        node: 'node-a',
+        version: 'v2',
+        caller: HOST,
+        inventory: {
+          via: `${HOST}:${inventory.port}`,
+          reply: {
+            item: 'book',
+            in_stock: stockOf('book'),
+            served_by: 'inventory-0',
+            ip: '10.244.2.4',
+            node: 'node-b',
+            caller: inventoryCaller,
+          },
+        },
+        ledger: { via: `${HOST}:${ledger.port}`, line: 'ok ledger-0 1 lookup book by catalog-v2-0' },
+      },
     },
   });
 
@@ -103,6 +137,8 @@ void test('an incoming traceparent is continued, and without an OTLP endpoint no
   const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
   const reply = await getJson(`http://${HOST}:${catalog.port}/items`, { traceparent });
   assert.equal(reply.status, 200);
+  const body = reply.body as Record<string, unknown>;
+  assert.deepEqual([body['ip'], body['node'], body['caller']], ['', '', HOST], 'no POD_IP/NODE_NAME: empty strings');
   await Promise.all([traced.flush(), catalog.flush()]);
   await eventually(() => receiver.spans().length >= 1, 3000);
   // The untraced catalog forwarded the caller's context unchanged (no span of its own), so inventory's span is a

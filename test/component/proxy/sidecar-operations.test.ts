@@ -60,6 +60,8 @@ describe('sidecar operations', () => {
     assert.equal(span.parentSpanContext?.spanId ?? (span as unknown as { parentSpanId?: string }).parentSpanId, PARENT);
     assert.equal(span.kind, 2 /* SpanKind.CLIENT */);
     assert.equal(span.attributes['http.response.status_code'], 200);
+    assert.equal(span.attributes['network.peer.address'], '127.0.0.1', 'the downstream (the app) as the peer');
+    assert.equal(span.attributes['upstream.address'], `127.0.0.51:${port}`, 'the endpoint the request went to');
   });
 
   void test('an endpoint change does not break a request in flight', async () => {

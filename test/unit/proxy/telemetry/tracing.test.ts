@@ -1,5 +1,6 @@
 // Tracing: off hands out shared no-op objects; on, spans join the caller's trace, carry the request's attributes
-// and hand their own context on in the forwarded headers.
+// (with the downstream peer and the upstream host picked, like Envoy's peer.address / upstream_address tags) and
+// hand their own context on in the forwarded headers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -53,6 +54,7 @@ void test('tracing off: every call returns the same shared objects and headers s
   tracing.inject(server, out);
   assert.deepEqual(out, {});
   tracing.end(server, 500);
+  tracing.end(server, 200, ResponseFlag.UpstreamConnectionFailure, '10.1.0.9:9080');
   assert.equal(NOOP_SPAN.isRecording(), false);
   assert.equal(tracing.flush(), tracing.shutdown(), 'one shared resolved promise');
   await tracing.shutdown();
@@ -61,7 +63,7 @@ void test('tracing off: every call returns the same shared objects and headers s
 void test('tracing on: a server span continues the incoming traceparent, with HTTP attributes', (t) => {
   const { exporter, tracing } = inMemory(t);
   const span = tracing.startServerSpan({ traceparent: TRACEPARENT, tracestate: 'vendor=x' }, info());
-  tracing.end(span, 200);
+  tracing.end(span, 200, 0, '127.0.0.1:9080');
   const [done] = exporter.getFinishedSpans();
   assert.ok(done);
   assert.equal(done.spanContext().traceId, TRACE_ID);
@@ -76,6 +78,7 @@ void test('tracing on: a server span continues the incoming traceparent, with HT
     'network.peer.address': '10.1.0.5',
     upstream_cluster: 'inbound|9080||',
     'http.response.status_code': 200,
+    'upstream.address': '127.0.0.1:9080',
   });
   assert.equal(done.status.code, SpanStatusCode.UNSET);
   assert.equal(done.resource.attributes['service.name'], 'reviews-v1-abc.default');
@@ -84,12 +87,15 @@ void test('tracing on: a server span continues the incoming traceparent, with HT
 void test('tracing on: a client span under the server span is injected into the forwarded headers', (t) => {
   const { exporter, tracing } = inMemory(t);
   const server = tracing.startServerSpan({ traceparent: TRACEPARENT, tracestate: 'vendor=x' }, info());
-  const client = tracing.startClientSpan(server, info({ route: 'ratings-route', cluster: 'outbound|9080||ratings' }));
+  const client = tracing.startClientSpan(
+    server,
+    info({ route: 'ratings-route', cluster: 'outbound|9080||ratings', peerAddress: '10.1.0.7' }),
+  );
   const forwarded: Record<string, string> = { host: 'ratings:9080' };
   tracing.inject(client, forwarded);
   assert.equal(forwarded['traceparent'], `00-${TRACE_ID}-${client.spanContext().spanId}-01`);
   assert.equal(forwarded['tracestate'], 'vendor=x');
-  tracing.end(client, 503, ResponseFlag.UpstreamConnectionFailure);
+  tracing.end(client, 503, ResponseFlag.UpstreamConnectionFailure, '[fd00::9]:9080');
   tracing.end(server, 503);
   const [c, s] = exporter.getFinishedSpans();
   assert.ok(c && s);
@@ -99,6 +105,22 @@ void test('tracing on: a client span under the server span is injected into the 
   assert.equal(c.status.code, SpanStatusCode.ERROR);
   assert.equal(c.attributes['response_flags'], 'UF');
   assert.equal(c.attributes['upstream_cluster'], 'outbound|9080||ratings');
+  assert.equal(c.attributes['network.peer.address'], '10.1.0.7');
+  assert.equal(c.attributes['upstream.address'], '[fd00::9]:9080');
+  assert.equal(s.attributes['upstream.address'], undefined, 'no upstream host given: no attribute');
+});
+
+void test('tracing on: no upstream host (undefined or empty) and no peer leave their attributes out', (t) => {
+  const { exporter, tracing } = inMemory(t);
+  tracing.end(tracing.startServerSpan({}, info({ peerAddress: '' })), 503, ResponseFlag.NoHealthyUpstream, undefined);
+  tracing.end(tracing.startClientSpan({}, info()), 503, ResponseFlag.NoHealthyUpstream, '');
+  const [a, b] = exporter.getFinishedSpans();
+  assert.ok(a && b);
+  assert.equal('network.peer.address' in a.attributes, false);
+  assert.equal('upstream.address' in a.attributes, false);
+  assert.equal(b.attributes['network.peer.address'], '10.1.0.5');
+  assert.equal('upstream.address' in b.attributes, false);
+  assert.equal(a.attributes['response_flags'], 'UH');
 });
 
 void test('tracing on: outbound from the app headers; no parent starts a trace; status 0 is an error', (t) => {
