@@ -8,6 +8,7 @@ import { findNode, planPod, type ClusterPlan, type PodPlan } from './network/pla
 import { removePodObject, writePodObject } from './pod-object.js';
 import { meshletCommand, startProcess, stopGroups } from './processes.js';
 import { logFile, type ClusterState, type PodRecord } from './state.js';
+import { SIDECAR_HEALTH } from './readiness.js';
 import { wantsSidecar, type ContainerSpec, type PodSpec } from './workloads/types.js';
 
 /** Kubernetes' resolv.conf for a pod in `namespace` (kubelet's ClusterFirst policy). */
@@ -47,6 +48,26 @@ function sidecarEnv(state: ClusterState, spec: PodSpec): NodeJS.ProcessEnv {
   return { OTEL_BSP_SCHEDULE_DELAY: '1000', ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: state.otlp, OTEL_SERVICE_NAME: `${app}.${spec.namespace}` };
 }
 
+/** Attempts of HOLD_SCRIPT, 50 ms apart: 30 s. */
+const HOLD_ATTEMPTS = 600;
+const HOLD_SCRIPT = `for _ in $(seq 1 ${HOLD_ATTEMPTS}); do
+  if (exec 3<>/dev/tcp/127.0.0.1/${SIDECAR_HEALTH.port} && printf 'GET ${SIDECAR_HEALTH.path} HTTP/1.0\\r\\n\\r\\n' >&3 && read -r line <&3 \\
+      && case "$line" in *" 200 "*) exit 0;; *) exit 1;; esac) 2>/dev/null; then exec "$@"; fi
+  sleep 0.05
+done
+echo "meshlet: the sidecar was not ready within 30 s; starting the container anyway" >&2
+exec "$@"`;
+
+/**
+ * Istio's holdApplicationUntilProxyStarts: a container of a pod with a sidecar starts once the sidecar answers
+ * /healthz/ready (capture rules installed, first configuration applied), so its first connections are already
+ * meshed instead of leaving the pod uncaptured. A bash loop waits, then execs the command: same PID, same
+ * process group, nothing left running beside it.
+ */
+export function holdUntilProxyReady(command: readonly string[]): string[] {
+  return ['bash', '-c', HOLD_SCRIPT, 'hold-until-proxy-ready', ...command];
+}
+
 /** Creates and starts pod `spec` on `node`; on failure removes what it made and rethrows. */
 export function startPod(state: ClusterState, spec: PodSpec, node: string): PodRecord {
   const used = new Set(state.pods.filter((p) => p.plan.node === node).map((p) => p.plan.ip));
@@ -70,10 +91,12 @@ export function startPod(state: ClusterState, spec: PodSpec, node: string): PodR
         }),
       );
     }
+    const sidecar = wantsSidecar(spec.template);
     for (const c of spec.template.containers) {
       pids.push(
         startProcess({
-          namespace: plan.namespace, command: [...c.command, ...c.args], env: containerEnv(spec, plan, c), cwd: state.cwd,
+          namespace: plan.namespace, command: sidecar ? holdUntilProxyReady([...c.command, ...c.args]) : [...c.command, ...c.args],
+          env: containerEnv(spec, plan, c), cwd: state.cwd,
           logFile: logFile(state.dir, `${spec.name}.${c.name}`),
         }),
       );

@@ -1,8 +1,9 @@
 // Readiness of one pod, decided as the kubelet does: the readinessProbe of each container (httpGet / tcpSocket
 // against the pod IP, the way traffic arrives, so through the sidecar's inbound capture), after its
 // initialDelaySeconds and then every periodSeconds; until the first success it retries quickly (every
-// FAST_RETRY_MS) so that `up` is fast. A pod without probes is ready once its sidecar reports ready (Istio's
-// holdApplicationUntilProxyStarts), or at once without a sidecar. A pod whose processes died is not ready.
+// FAST_RETRY_MS) so that `up` is fast. A pod with a sidecar also needs the sidecar ready (its /healthz/ready on
+// 15021, the readinessProbe of Istio's istio-proxy container): a pod is Ready only when all its containers are.
+// A pod without probes or sidecar is ready at once. A pod whose processes died is not ready.
 import type { PodRecord } from './state.js';
 import type { ProbeTarget } from './probe.js';
 import type { ContainerSpec } from './workloads/types.js';
@@ -15,8 +16,7 @@ export const SIDECAR_HEALTH = { port: 15021, path: '/healthz/ready' };
 export function readinessTargets(pod: PodRecord): ProbeTarget[] {
   const host = pod.plan.ip;
   const probes = pod.spec.template.containers.flatMap((c) => (c.readinessProbe ? [probeTarget(host, c)] : []));
-  if (probes.length > 0) return probes;
-  return wantsSidecar(pod.spec.template) ? [{ kind: 'httpGet', host, ...SIDECAR_HEALTH }] : [];
+  return wantsSidecar(pod.spec.template) ? [{ kind: 'httpGet', host, ...SIDECAR_HEALTH }, ...probes] : probes;
 }
 
 function probeTarget(host: string, c: ContainerSpec): ProbeTarget {

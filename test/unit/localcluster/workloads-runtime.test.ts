@@ -46,9 +46,11 @@ test('the Pod object carries labels, node, podIP and the Ready condition', () =>
   assert.deepEqual(o.status, { phase: 'Running', hostIP: '172.19.0.2', podIP: '10.244.1.2', podIPs: [{ ip: '10.244.1.2' }], conditions: [{ type: 'Ready', status: 'True' }] });
 });
 
+const SIDECAR_READY = { kind: 'httpGet', host: '10.244.1.2', port: 15021, path: '/healthz/ready' };
 const TARGETS: ReadonlyArray<[string, PodSpec, unknown[]]> = [
-  ['httpGet on a named port', spec('a'), [{ kind: 'httpGet', host: '10.244.1.2', port: 8080, path: '/ready' }]],
-  ['tcpSocket on a number', spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 } }]), [{ kind: 'tcpSocket', host: '10.244.1.2', port: 9000 }]],
+  ['httpGet on a named port, and the sidecar', spec('a'), [SIDECAR_READY, { kind: 'httpGet', host: '10.244.1.2', port: 8080, path: '/ready' }]],
+  ['tcpSocket on a number, and the sidecar', spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 } }]), [SIDECAR_READY, { kind: 'tcpSocket', host: '10.244.1.2', port: 9000 }]],
+  ['a probe without sidecar: the probe alone', spec('a', [container], { 'sidecar.meshlet.io/inject': 'false' }), [{ kind: 'httpGet', host: '10.244.1.2', port: 8080, path: '/ready' }]],
   ['no probe: the sidecar health', spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec]), [{ kind: 'httpGet', host: '10.244.1.2', port: 15021, path: '/healthz/ready' }]],
   ['no probe, no sidecar: ready at once', spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec], { 'sidecar.meshlet.io/inject': 'false' }), []],
 ];
