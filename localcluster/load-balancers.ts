@@ -3,7 +3,7 @@
 // into its `status.loadBalancer.ingress`, which the control plane reads like any status. The world routes the
 // whole range to the nodes (network/apply.ts), whose node proxies take it from there.
 //
-// Rules, as MetalLB applies them: an address already in the status is kept; `spec.loadBalancerIP` (deprecated,
+// Rules (close to MetalLB's): an address already in the status is kept (this controller is the only writer); `spec.loadBalancerIP` (deprecated,
 // still written) is honoured when it is inside the range and free; otherwise the lowest free address of the range
 // is assigned (network and broadcast addresses are never used). Services are handled in namespace/name order, so
 // the same manifests always give the same addresses. Pure: objects in, objects and a report out.

@@ -5,8 +5,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { status, up, type ClusterStatus } from '../cluster.js';
-import { nodeScript } from '../processes.js';
+import { down, status, up, type ClusterStatus } from '../cluster.js';
+import { clusterNamespaces } from '../network/apply.js';
+import { isAlive, nodeScript } from '../processes.js';
 import { readState, type ClusterState } from '../state.js';
 import { readTrace, traceFile } from '../tracing/trace-file.js';
 import type { ReceivedSpan } from '../tracing/otlp-json.js';
@@ -118,6 +119,14 @@ export async function collectTrace(state: ClusterState, traceId: string, timeout
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const say = options.progress ?? ((): void => undefined);
   const manifests = path.join(PACKAGE_ROOT, 'examples', 'demo');
+  const earlier = readState(options.name);
+  if (earlier !== undefined && isAlive(earlier.upPid) && earlier.upPid !== process.pid) {
+    throw new DemoError(`cluster ${options.name} is in use by process ${earlier.upPid} (meshlet cluster up or demo); stop it first`);
+  }
+  if (earlier !== undefined || clusterNamespaces(options.name).length > 0) {
+    say(`removing the cluster ${options.name} left by an earlier run (--keep or a crash)`);
+    await down(options.name);
+  }
   await up({
     name: options.name, manifests, cwd: PACKAGE_ROOT, progress: say,
     ...(options.nodes !== undefined && { nodes: options.nodes }), ...(options.signal !== undefined && { signal: options.signal }),

@@ -120,13 +120,16 @@ export function applyCluster(plan: ClusterPlan): void {
 
 /**
  * The world's routes into the cluster: each node's pod CIDR via that node (replies from the control plane and DNS
- * reach pods), and the LoadBalancer range over all nodes (ECMP, hashed per flow on ports too, like MetalLB in BGP
+ * reach pods; not from the external network), and the LoadBalancer range over all nodes (ECMP, hashed per flow on ports too, like MetalLB in BGP
  * mode). Each node accepts the whole range locally (an AnyIP `local` route on lo, as kube-proxy's IPVS mode holds
  * LoadBalancer IPs on its kube-ipvs0 dummy), so the node proxy can bind any LoadBalancer IP without per-IP setup.
  */
 function routeWorld(plan: ClusterPlan): void {
   const w = plan.world.namespace;
   for (const n of plan.nodes) execIn(w, 'ip', ['route', 'replace', n.podCidr, 'via', n.ip]);
+  // Pod addresses stay private to the cluster, as in Kubernetes: the external network reaches nodes and
+  // LoadBalancer IPs, never a pod directly.
+  execIn(w, 'ip', ['rule', 'add', 'iif', plan.world.extBridge, 'to', plan.podCidr, 'prohibit', 'priority', '100']);
   execIn(w, 'sysctl', ['-q', '-w', 'net.ipv4.fib_multipath_hash_policy=1']);
   const hops = plan.nodes.flatMap((n) => ['nexthop', 'via', n.ip]);
   execIn(w, 'ip', ['route', 'replace', plan.loadBalancerCidr, ...(plan.nodes.length === 1 ? ['via', plan.nodes[0]!.ip] : hops)]);

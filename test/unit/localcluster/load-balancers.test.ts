@@ -69,6 +69,13 @@ const cases: ReadonlyArray<{
     problems: [],
   },
   {
+    name: 'an address in the status wins over spec.loadBalancerIP (the documented order of the rules)',
+    cidr: '172.20.0.0/24',
+    objects: [svc('a', { statusIp: '172.20.0.5', loadBalancerIP: '172.20.0.7' }), svc('b')],
+    assigned: ['default/a=172.20.0.5', 'default/b=172.20.0.1'],
+    problems: [],
+  },
+  {
     name: 'spec.loadBalancerIP outside the range: a problem naming the Service, and another address',
     cidr: '172.20.0.0/24',
     objects: [svc('web', { namespace: 'shop', loadBalancerIP: '10.0.0.5' })],
@@ -97,11 +104,14 @@ const cases: ReadonlyArray<{
     problems: [/^Service default\/y: spec\.loadBalancerIP 172\.20\.0\.9 is taken/],
   },
   {
-    name: 'a /30 has two usable addresses: the third Service stays pending with a problem (broadcast unused)',
+    name: 'a /30 has two usable addresses: the others stay pending, each with a problem (broadcast unused)',
     cidr: '172.20.0.0/30',
-    objects: [svc('c'), svc('b'), svc('a')],
+    objects: [svc('c'), svc('b'), svc('d'), svc('a')],
     assigned: ['default/a=172.20.0.1', 'default/b=172.20.0.2'],
-    problems: [/^Service default\/c: the LoadBalancer range 172\.20\.0\.0\/30 is full; it stays <pending>$/],
+    problems: [
+      /^Service default\/c: the LoadBalancer range 172\.20\.0\.0\/30 is full; it stays <pending>$/,
+      /^Service default\/d: the LoadBalancer range 172\.20\.0\.0\/30 is full; it stays <pending>$/,
+    ],
   },
   {
     name: 'a kept status fills the range too',
