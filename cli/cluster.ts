@@ -47,9 +47,9 @@ function printStatus(s: ClusterStatus): void {
   print(`cluster ${s.name}: control plane ${s.controlPlane}, cluster DNS ${s.dns}`);
   print('NODE     IP            POD CIDR');
   for (const n of s.nodes) print(`${n.name.padEnd(8)} ${n.ip.padEnd(13)} ${n.podCidr}`);
-  print('POD                                      NODE    IP            READY  RUNNING  SIDECAR');
+  print('POD                                      NODE    IP            READY  RUNNING  RESTARTS  SIDECAR');
   for (const p of s.pods) {
-    print(`${`${p.namespace}/${p.name}`.padEnd(40)} ${p.node.padEnd(7)} ${p.ip.padEnd(13)} ${String(p.ready).padEnd(6)} ${String(p.running).padEnd(8)} ${p.sidecar}`);
+    print(`${`${p.namespace}/${p.name}`.padEnd(40)} ${p.node.padEnd(7)} ${p.ip.padEnd(13)} ${String(p.ready).padEnd(6)} ${String(p.running).padEnd(8)} ${String(p.restarts).padEnd(9)} ${p.sidecar}`);
   }
   print('SERVICE                     TYPE           EXTERNAL-IP    PORTS (name:port[:nodePort])');
   for (const v of s.services) print(`${`${v.namespace}/${v.name}`.padEnd(27)} ${v.type.padEnd(14)} ${(v.externalIp || '-').padEnd(14)} ${v.ports.map((p) => `${p.name}:${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}`).join(',')}`);

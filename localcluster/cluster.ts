@@ -10,10 +10,11 @@ import { assignLoadBalancers } from './load-balancers.js';
 import { podObjectFile } from './pod-object.js';
 import { scheduleNode, startPod, stopPod } from './pods.js';
 import { isAlive, meshletCommand, nodeScript, startProcess, stopGroups, waitInNamespace } from './processes.js';
-import { logFile, manifestsDir, readState, removeState, saveState, stateDir, stateFile, type ClusterState, type PodRecord } from './state.js';
+import { logFile, manifestsDir, readState, removeState, saveState, stateDir, stateFile, withStateLock, type ClusterState, type PodRecord } from './state.js';
 import { traceFile } from './tracing/trace-file.js';
 import { loadWorkloads, type Workloads } from './workloads/load.js';
 import { replicaPod } from './workloads/expand.js';
+import { readContainers } from './restarts.js';
 import type { Deployment, PodSpec } from './workloads/types.js';
 
 export const XDS_PORT = 15010;
@@ -175,7 +176,8 @@ export interface DownResult {
 export async function down(name: string): Promise<DownResult> {
   validateClusterName(name);
   const state = readState(name);
-  const recorded = state === undefined ? [] : [...state.pods.flatMap((p) => p.pids), ...state.systemPids];
+  const restarted = state === undefined ? [] : Object.values(readContainers(state.dir)).flatMap((cs) => cs.map((c) => c.pid));
+  const recorded = state === undefined ? [] : [...new Set([...state.pods.flatMap((p) => p.pids), ...restarted, ...state.systemPids])];
   // The kubelets exit when the state is gone; remove it first so that nothing rewrites the manifests meanwhile.
   removeState(name);
   await stopGroups(recorded, 500);
@@ -198,6 +200,8 @@ export interface PodStatus {
   readonly ip: string;
   readonly ready: boolean;
   readonly running: boolean;
+  /** Container restarts by the kubelet, summed over the pod's containers. */
+  readonly restarts: number;
   readonly sidecar: boolean;
 }
 
@@ -223,13 +227,20 @@ export function status(name: string): ClusterStatus | undefined {
   validateClusterName(name);
   const state = readState(name);
   if (state === undefined) return undefined;
+  const containers = readContainers(state.dir);
   return {
     name,
     nodes: state.plan.nodes.map((n) => ({ name: n.name, ip: n.ip, podCidr: n.podCidr })),
-    pods: state.pods.map((p) => ({
-      namespace: p.spec.namespace, name: p.spec.name, node: p.plan.node, ip: p.plan.ip, ready: isPodReady(state, p),
-      running: p.pids.every(isAlive), sidecar: p.spec.template.annotations['sidecar.meshlet.io/inject'] !== 'false',
-    })),
+    pods: state.pods.map((p) => {
+      // The kubelet's report has the PIDs of restarted containers; before its first report, the recorded ones.
+      const reported = containers[p.spec.name];
+      return {
+        namespace: p.spec.namespace, name: p.spec.name, node: p.plan.node, ip: p.plan.ip, ready: isPodReady(state, p),
+        running: reported === undefined ? p.pids.every(isAlive) : reported.every((c) => isAlive(c.pid)),
+        restarts: reported?.reduce((n, c) => n + c.restarts, 0) ?? 0,
+        sidecar: p.spec.template.annotations['sidecar.meshlet.io/inject'] !== 'false',
+      };
+    }),
     services: servicesOf(state),
     controlPlane: state.xds,
     dns: `${state.dnsIp}:53`,
@@ -295,6 +306,10 @@ async function removePods(state: ClusterState, pods: readonly PodRecord[]): Prom
 
 /** Sets the replicas of a Deployment: new pods start (newest names), surplus pods stop (newest first). */
 export async function scale(name: string, deployment: string, replicas: number): Promise<ClusterState> {
+  return withStateLock(requireState(name).dir, () => scaleLocked(name, deployment, replicas));
+}
+
+async function scaleLocked(name: string, deployment: string, replicas: number): Promise<ClusterState> {
   let state = requireState(name);
   const d = findDeployment(state, deployment);
   state = { ...state, deployments: state.deployments.map((x) => (x === d ? { ...d, replicas } : x)) };
@@ -307,6 +322,10 @@ export async function scale(name: string, deployment: string, replicas: number):
 
 /** Deletes a pod; when a Deployment owns it, a replacement with a new name starts (as its ReplicaSet would). */
 export async function killPod(name: string, pod: string): Promise<{ state: ClusterState; replacement?: string }> {
+  return withStateLock(requireState(name).dir, () => killPodLocked(name, pod));
+}
+
+async function killPodLocked(name: string, pod: string): Promise<{ state: ClusterState; replacement?: string }> {
   let state = requireState(name);
   const target = state.pods.find((p) => p.spec.name === pod || `${p.spec.namespace}/${p.spec.name}` === pod);
   if (target === undefined) throw new ClusterError(`no pod ${pod} in cluster ${name}`);

@@ -3,10 +3,10 @@
 // "false"`) and one process per container; stopped by PID and detached again.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addPod, removePod } from './network/apply.js';
+import { addPod, namespacePids, removePod } from './network/apply.js';
 import { findNode, planPod, type ClusterPlan, type PodPlan } from './network/plan.js';
 import { removePodObject, writePodObject } from './pod-object.js';
-import { meshletCommand, startProcess, stopGroups } from './processes.js';
+import { meshletCommand, startProcess, stopGroups, type StartOptions } from './processes.js';
 import { logFile, type ClusterState, type PodRecord } from './state.js';
 import { SIDECAR_HEALTH } from './readiness.js';
 import { wantsSidecar, type ContainerSpec, type PodSpec } from './workloads/types.js';
@@ -68,6 +68,27 @@ export function holdUntilProxyReady(command: readonly string[]): string[] {
   return ['bash', '-c', HOLD_SCRIPT, 'hold-until-proxy-ready', ...command];
 }
 
+/** The name the sidecar has among a pod's containers (Istio's). */
+export const SIDECAR_CONTAINER = 'istio-proxy';
+
+/**
+ * How each container of the pod starts, in the order of PodRecord.pids: the sidecar (when injected), then the
+ * containers of the template (held until the sidecar is ready). The kubelet restarts a container the same way.
+ */
+export function containerStarts(state: ClusterState, spec: PodSpec, plan: PodPlan): Array<StartOptions & { readonly name: string }> {
+  const sidecar = wantsSidecar(spec.template);
+  const apps = spec.template.containers.map((c) => ({
+    name: c.name, namespace: plan.namespace, command: sidecar ? holdUntilProxyReady([...c.command, ...c.args]) : [...c.command, ...c.args],
+    env: containerEnv(spec, plan, c), cwd: state.cwd, logFile: logFile(state.dir, `${spec.name}.${c.name}`),
+  }));
+  if (!sidecar) return apps;
+  const proxy = {
+    name: SIDECAR_CONTAINER, namespace: plan.namespace, command: sidecarCommand(state, spec, plan), env: sidecarEnv(state, spec),
+    logFile: logFile(state.dir, `${spec.name}.sidecar`),
+  };
+  return [proxy, ...apps];
+}
+
 /** Creates and starts pod `spec` on `node`; on failure removes what it made and rethrows. */
 export function startPod(state: ClusterState, spec: PodSpec, node: string): PodRecord {
   const used = new Set(state.pods.filter((p) => p.plan.node === node).map((p) => p.plan.ip));
@@ -83,24 +104,7 @@ export function startPod(state: ClusterState, spec: PodSpec, node: string): PodR
     const etc = path.join('/etc/netns', plan.namespace);
     mkdirSync(etc, { recursive: true });
     writeFileSync(path.join(etc, 'resolv.conf'), resolvConf(spec.namespace, state.dnsIp));
-    if (wantsSidecar(spec.template)) {
-      pids.push(
-        startProcess({
-          namespace: plan.namespace, command: sidecarCommand(state, spec, plan), env: sidecarEnv(state, spec),
-          logFile: logFile(state.dir, `${spec.name}.sidecar`),
-        }),
-      );
-    }
-    const sidecar = wantsSidecar(spec.template);
-    for (const c of spec.template.containers) {
-      pids.push(
-        startProcess({
-          namespace: plan.namespace, command: sidecar ? holdUntilProxyReady([...c.command, ...c.args]) : [...c.command, ...c.args],
-          env: containerEnv(spec, plan, c), cwd: state.cwd,
-          logFile: logFile(state.dir, `${spec.name}.${c.name}`),
-        }),
-      );
-    }
+    for (const start of containerStarts(state, spec, plan)) pids.push(startProcess(start));
   } catch (e) {
     void stopGroups(pids, 0);
     removePod(state.plan, plan);
@@ -115,6 +119,9 @@ export function startPod(state: ClusterState, spec: PodSpec, node: string): PodR
 export async function stopPod(state: ClusterState, pod: PodRecord): Promise<void> {
   removePodObject(state.dir, pod);
   await stopGroups(pod.pids, 500);
+  // Containers the kubelet restarted have PIDs the record does not hold: whatever still runs in the pod's
+  // namespace is ours and goes too, or it would live on in a namespace without a name.
+  await stopGroups(namespacePids(pod.plan.namespace), 0);
   removePod(state.plan, pod.plan);
   rmSync(path.join('/etc/netns', pod.plan.namespace), { recursive: true, force: true });
 }

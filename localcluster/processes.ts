@@ -1,7 +1,7 @@
 // Processes of the local cluster: started inside a namespace as process-group leaders with their output in a log
 // file, recorded by PID, and stopped by PID (their group) — never by name.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnIn } from './network/apply.js';
@@ -53,20 +53,32 @@ export function startProcess(options: StartOptions): number {
   }
 }
 
+/** Whether `pid` runs: it exists and is not a zombie (exited, waiting for its parent, or init, to reap it). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may hold spaces and parentheses, the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return !existsSync('/proc/self/stat'); // no procfs: trust kill(0); the process is gone when its entry is
+  }
 }
 
+/** Signals the process group `pid` leads, or the process alone when it leads none (a child found in a namespace). */
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
-    // already gone
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
   }
 }
 

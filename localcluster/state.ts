@@ -3,10 +3,11 @@
 // and the PIDs of its processes, and the cluster's own processes. Layout of the state directory:
 //   state.json   this record          manifests/   what the control plane watches (Services, Pod objects)
 //   logs/        one file per process      traces.jsonl  spans received by the trace collector
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ClusterPlan, PodPlan } from './network/plan.js';
+import { isAlive } from './processes.js';
 import type { Deployment, PodSpec } from './workloads/types.js';
 
 export interface PodRecord {
@@ -74,8 +75,13 @@ export function readState(cluster: string): ClusterState | undefined {
 }
 
 export function readStateFile(file: string): ClusterState | undefined {
+  return readJson<ClusterState>(file);
+}
+
+/** A JSON file written by writeAtomic, or undefined when it is missing or unreadable. */
+export function readJson<T>(file: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ClusterState;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
@@ -83,4 +89,41 @@ export function readStateFile(file: string): ClusterState | undefined {
 
 export function removeState(cluster: string): void {
   rmSync(stateDir(cluster), { recursive: true, force: true });
+}
+
+const LOCK_WAIT_MS = 10_000;
+
+function lockHolderAlive(lock: string): boolean {
+  const pid = Number(readFileSync(lock, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid);
+}
+
+/**
+ * Runs `fn` holding the cluster's state lock (`state.lock`, holding the owner's PID), so that two commands that
+ * read, change and save the state (`scale` and `kill` from two terminals) cannot lose each other's change. A lock
+ * left by a process that is gone is taken over; waiting longer than 10 s is an error naming the holder.
+ */
+export async function withStateLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(dir, 'state.lock');
+  const end = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (!lockHolderAlive(lock)) unlinkSync(lock);
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > end) throw new Error(`the cluster state is locked by another meshlet command (${lock}); try again`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }

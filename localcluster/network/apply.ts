@@ -172,6 +172,12 @@ function removeNamespace(namespace: string): void {
   rmSync(path.join(ETC_NETNS, namespace), { recursive: true, force: true });
 }
 
+/** The processes running in `namespace` (`ip netns pids`); [] when it does not exist. */
+export function namespacePids(namespace: string): number[] {
+  const r = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
+  return (r.stdout ?? '').split('\n').map((l) => l.trim()).filter((l) => /^[0-9]+$/.test(l)).map(Number);
+}
+
 export interface DestroyResult {
   /** The namespaces deleted. */
   readonly namespaces: string[];
@@ -188,11 +194,7 @@ export interface DestroyResult {
  */
 export function destroyCluster(cluster: string): DestroyResult {
   const namespaces = clusterNamespaces(cluster);
-  const pids: number[] = [];
-  for (const ns of namespaces) {
-    const r = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
-    for (const line of (r.stdout ?? '').split('\n')) if (/^[0-9]+$/.test(line.trim())) pids.push(Number(line.trim()));
-  }
+  const pids = namespaces.flatMap(namespacePids);
   // Pods first, then nodes, the external namespace and the world last: no order is required (deleting a
   // namespace destroys its veth ends and thereby their peers), this one just never leaves a dangling pod.
   const rank = (ns: string): number => (ns.endsWith('-world') ? 2 : /-(node[0-9]+|ext)$/.test(ns) ? 1 : 0);

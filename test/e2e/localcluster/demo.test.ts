@@ -2,18 +2,19 @@
 // catalog v1/v2 → inventory over gRPC and ledger over TCP, every pod with its sidecar) and sends its burst from the
 // external namespace through the LoadBalancer IP and every node's nodePort. Then: every replica got traffic, the
 // LoadBalancer spread over both nodes, servers saw their clients' pod IPs, one trace holds the apps' and the
-// sidecars' spans, short names resolve through the search path, `scale` and `kill` move the endpoints clients use
-// within 2 s, and `down` leaves nothing. Needs `npm run build` (the demo's containers run dist/examples/demo-app).
+// sidecars' spans, short names resolve through the search path, a crashed container is restarted, `scale` and
+// `kill` move the endpoints clients use within 2 s, and `down` leaves nothing. Needs `npm run build` (the demo's containers run dist/examples/demo-app).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { down, isPodReady, killPod, scale } from '../../../localcluster/cluster.js';
+import { down, isPodReady, killPod, scale, status } from '../../../localcluster/cluster.js';
 import { hopsOf } from '../../../localcluster/demo/report.js';
 import { burst, PACKAGE_ROOT, runDemo, type DemoRun } from '../../../localcluster/demo/run.js';
 import { clusterNamespaces, execIn } from '../../../localcluster/network/apply.js';
 import { isAlive } from '../../../localcluster/processes.js';
+import { readContainers } from '../../../localcluster/restarts.js';
 import { readState, stateDir, type ClusterState } from '../../../localcluster/state.js';
 import { netnsSkip } from '../../support/world.js';
 
@@ -104,6 +105,25 @@ describe('meshlet demo', { skip }, () => {
     }
   }
 
+  void test('a container that exits is restarted by the kubelet and its pod serves again', async () => {
+    const pod = run.state.pods.find((p) => p.spec.owner === 'inventory');
+    assert.ok(pod);
+    const app = pod.pids[1]; // after the sidecar
+    assert.ok(app !== undefined && isAlive(app));
+    process.kill(app, 'SIGKILL');
+    const killed = Date.now();
+    for (;;) {
+      const mine = status(NAME)?.pods.find((p) => p.name === pod.spec.name);
+      if (mine !== undefined && mine.restarts === 1 && mine.running) break;
+      assert.ok(Date.now() - killed < 15_000, `not restarted: ${JSON.stringify(mine)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const restarted = Date.now() - killed;
+    // inventory has one replica: while it is down the calls fail (as in Kubernetes); then they succeed again.
+    await follow(run.state, killed, (_pods, failed) => failed === 0);
+    console.log(`# the inventory container was restarted ${restarted} ms after it was killed; requests succeeded again after ${Date.now() - killed} ms`);
+  });
+
   void test(`scale and kill change the endpoints the clients use within ${FOLLOW_MS} ms`, async () => {
     const commanded = Date.now();
     let state = await scale(NAME, 'catalog-v2', 2);
@@ -132,7 +152,8 @@ describe('meshlet demo', { skip }, () => {
   void test('down removes every namespace, process, resolv.conf and the state; the root namespace has no rule of ours', async () => {
     const state = readState(NAME);
     assert.ok(state);
-    const pids = [...state.pods.flatMap((p) => p.pids), ...state.systemPids];
+    const restarted = Object.values(readContainers(state.dir)).flatMap((cs) => cs.map((c) => c.pid));
+    const pids = [...state.pods.flatMap((p) => p.pids), ...restarted, ...state.systemPids];
     const started = Date.now();
     await down(NAME);
     console.log(`# cluster down took ${Date.now() - started} ms (goal ≤ 3000)`);
