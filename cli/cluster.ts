@@ -127,7 +127,7 @@ export function registerCluster(program: Command): void {
   const cluster = program.command('cluster').description('a local Kubernetes-style cluster of network namespaces (root, Linux)');
   cluster
     .command('up')
-    .description('bring up nodes, control plane, cluster DNS and the workloads of --manifests; Ctrl-C takes it down')
+    .description('bring up nodes, control plane, cluster DNS, node proxies, trace collector and the workloads of --manifests; Ctrl-C takes it down')
     .addOption(nameFlag())
     .addOption(flag('--nodes <n>', 'number of nodes', '2'))
     .addOption(flag('--manifests <path>', 'a manifest file or folder: Deployments, Pods, Services (images are recorded, not pulled)'))
@@ -145,7 +145,7 @@ export function registerCluster(program: Command): void {
     });
   cluster
     .command('status')
-    .description('nodes, pods (node, IP, ready) and services')
+    .description('nodes, pods (node, IP, ready, running, restarts) and services (type, external IP, ports)')
     .addOption(nameFlag())
     .action((opts: NameFlags) => {
       const s = status(opts.name);
