@@ -77,6 +77,10 @@ export function buildModel(objects: ObjectSet, previous: MeshSnapshot | undefine
     outboundTrafficPolicy: options.outboundTrafficPolicy ?? 'ALLOW_ANY',
     services: shareList(previous?.services, [...byKey.values()]),
     ingresses: shareList(previous?.ingresses, sortedOf(objects.ingresses)),
+    ingressClasses: shareList(previous?.ingressClasses, sortedOf(objects.ingressClasses)),
+    secrets: shareList(previous?.secrets, sortedOf(objects.secrets)),
+    gateways: shareList(previous?.gateways, sortedOf(objects.gateways)),
+    httpRoutes: shareList(previous?.httpRoutes, sortedOf(objects.httpRoutes)),
     pods: shareList(previous?.pods, sortedOf(objects.pods)),
     namespaces: shareList(previous?.namespaces, namespacesOf(objects)),
   });
@@ -101,6 +105,10 @@ function assemble(previous: MeshSnapshot | undefined, next: Omit<MeshSnapshot, '
     previous.outboundTrafficPolicy === next.outboundTrafficPolicy &&
     previous.services === next.services &&
     previous.ingresses === next.ingresses &&
+    previous.ingressClasses === next.ingressClasses &&
+    previous.secrets === next.secrets &&
+    previous.gateways === next.gateways &&
+    previous.httpRoutes === next.httpRoutes &&
     previous.pods === next.pods &&
     previous.namespaces === next.namespaces
   ) {
@@ -128,6 +136,10 @@ function namespacesOf(objects: ObjectSet): string[] {
     objects.pods,
     objects.ingresses,
     objects.serviceExports,
+    objects.ingressClasses,
+    objects.secrets,
+    objects.gateways,
+    objects.httpRoutes,
   ];
   const names = new Set<string>();
   for (const map of maps) {

@@ -203,6 +203,128 @@ export interface Ingress {
   readonly tls: readonly IngressTLS[];
 }
 
+// ---- networking.k8s.io/v1 IngressClass ----------------------------------------------------------------------------
+
+/** The controller name meshlet answers for (IngressClass spec.controller). */
+export const MESHLET_INGRESS_CONTROLLER = 'meshlet.io/ingress-controller';
+
+export interface IngressClass {
+  readonly kind: 'IngressClass';
+  readonly meta: ObjectMeta;
+  readonly controller: string;
+  /** The annotation `ingressclass.kubernetes.io/is-default-class: "true"`. */
+  readonly isDefault: boolean;
+}
+
+// ---- v1 Secret of type kubernetes.io/tls ------------------------------------------------------------------------
+
+export interface TlsSecret {
+  readonly kind: 'Secret';
+  readonly meta: ObjectMeta;
+  /** PEM: data["tls.crt"] (leaf first, then intermediates) and data["tls.key"], decoded and checked to parse. */
+  readonly certificateChain: string;
+  readonly privateKey: string;
+  /** The leaf's DNS names (subjectAltName, else the CN), for admin output and SNI defaults. */
+  readonly dnsNames: readonly string[];
+}
+
+// ---- gateway.networking.k8s.io/v1 Gateway and HTTPRoute ---------------------------------------------------------
+
+export interface ObjectRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface GatewayListener {
+  readonly name: string;
+  /** Absent: every host. May be a `*.example.com` wildcard. */
+  readonly hostname?: string;
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  /** HTTPS listeners terminate TLS with these Secrets (namespace defaults to the Gateway's). */
+  readonly certificateRefs: readonly ObjectRef[];
+  /** allowedRoutes.namespaces.from (default Same). */
+  readonly allowedRoutesFrom: 'Same' | 'All';
+}
+
+export interface Gateway {
+  readonly kind: 'Gateway';
+  readonly meta: ObjectMeta;
+  readonly gatewayClassName: string;
+  readonly listeners: readonly GatewayListener[];
+}
+
+export interface HTTPPathMatch {
+  readonly type: 'Exact' | 'PathPrefix' | 'RegularExpression';
+  readonly value: string;
+}
+
+export interface HTTPValueMatch {
+  readonly type: 'Exact' | 'RegularExpression';
+  /** Header names are lower-cased; query parameter names are kept as written (they are case-sensitive). */
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface HTTPRouteMatch {
+  /** Default PathPrefix "/". */
+  readonly path: HTTPPathMatch;
+  readonly headers: readonly HTTPValueMatch[];
+  readonly queryParams: readonly HTTPValueMatch[];
+  /** Upper-case HTTP method, when matched on. */
+  readonly method?: string;
+}
+
+export interface HTTPHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+export type HTTPRouteFilter =
+  | { readonly type: 'RequestHeaderModifier'; readonly set: readonly HTTPHeader[]; readonly add: readonly HTTPHeader[]; readonly remove: readonly string[] }
+  | {
+      readonly type: 'RequestRedirect';
+      readonly scheme?: 'http' | 'https';
+      readonly hostname?: string;
+      readonly port?: number;
+      /** ReplaceFullPath value (ReplacePrefixMatch is not supported: reported as a config error). */
+      readonly path?: string;
+      /** 301 or 302 (default 302). */
+      readonly statusCode: 301 | 302;
+    };
+
+export interface HTTPBackendRef {
+  /** A Service; namespace defaults to the route's. */
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: number;
+  /** Default 1; 0 takes no traffic. */
+  readonly weight: number;
+}
+
+export interface HTTPRouteRule {
+  /** At least one: an absent `matches` is one match of PathPrefix "/". */
+  readonly matches: readonly HTTPRouteMatch[];
+  readonly filters: readonly HTTPRouteFilter[];
+  readonly backendRefs: readonly HTTPBackendRef[];
+}
+
+export interface ParentRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly sectionName?: string;
+  readonly port?: number;
+}
+
+export interface HTTPRoute {
+  readonly kind: 'HTTPRoute';
+  readonly meta: ObjectMeta;
+  readonly parentRefs: readonly ParentRef[];
+  /** Lower-case; may hold `*.example.com` wildcards; empty: every host the parent listener allows. */
+  readonly hostnames: readonly string[];
+  readonly rules: readonly HTTPRouteRule[];
+}
+
 // ---- multicluster.x-k8s.io/v1alpha1 ServiceExport (KEP-1645) -----------------------------------------------------
 
 export interface ServiceExport {
@@ -210,7 +332,7 @@ export interface ServiceExport {
   readonly meta: ObjectMeta;
 }
 
-export type KubeObject = Service | EndpointSlice | Endpoints | Pod | Ingress | ServiceExport;
+export type KubeObject = Service | EndpointSlice | Endpoints | Pod | Ingress | ServiceExport | IngressClass | TlsSecret | Gateway | HTTPRoute;
 export type KubeKind = KubeObject['kind'];
 
 // ---- The model: what translation reads ---------------------------------------------------------------------------
@@ -266,6 +388,11 @@ export interface MeshSnapshot {
   /** Sorted by namespace, then name. */
   readonly services: readonly ResolvedService[];
   readonly ingresses: readonly Ingress[];
+  readonly ingressClasses: readonly IngressClass[];
+  /** kubernetes.io/tls Secrets (other Secret types are not read). */
+  readonly secrets: readonly TlsSecret[];
+  readonly gateways: readonly Gateway[];
+  readonly httpRoutes: readonly HTTPRoute[];
   readonly pods: readonly Pod[];
   /** Every namespace that holds at least one object. */
   readonly namespaces: readonly string[];

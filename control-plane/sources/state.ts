@@ -5,11 +5,15 @@ import type {
   ConfigError,
   EndpointSlice,
   Endpoints,
+  Gateway,
+  HTTPRoute,
   Ingress,
+  IngressClass,
   KubeObject,
   Pod,
   Service,
   ServiceExport,
+  TlsSecret,
 } from '../model/types.js';
 
 /** What the model reads. Keys are `namespace/name`. */
@@ -20,6 +24,10 @@ export interface ObjectSet {
   readonly pods: ReadonlyMap<string, Pod>;
   readonly ingresses: ReadonlyMap<string, Ingress>;
   readonly serviceExports: ReadonlyMap<string, ServiceExport>;
+  readonly ingressClasses: ReadonlyMap<string, IngressClass>;
+  readonly secrets: ReadonlyMap<string, TlsSecret>;
+  readonly gateways: ReadonlyMap<string, Gateway>;
+  readonly httpRoutes: ReadonlyMap<string, HTTPRoute>;
 }
 
 export interface StoreState extends ObjectSet {
@@ -31,6 +39,7 @@ export interface StoreState extends ObjectSet {
 
 /** The typed change kinds of DESIGN.md ('endpoints' covers EndpointSlices and v1 Endpoints), plus 'errors'. */
 export type ChangeKind = 'services' | 'endpoints' | 'pods' | 'ingress' | 'exports' | 'errors';
+// Ingress classes, TLS Secrets, Gateways and HTTPRoutes are all 'ingress' changes: they feed the gateway.
 
 export interface StoreUpdate {
   readonly state: StoreState;
@@ -46,6 +55,10 @@ export const EMPTY_STATE: StoreState = {
   pods: new Map(),
   ingresses: new Map(),
   serviceExports: new Map(),
+  ingressClasses: new Map(),
+  secrets: new Map(),
+  gateways: new Map(),
+  httpRoutes: new Map(),
   errors: [],
 };
 
@@ -62,6 +75,10 @@ export function objectSetOf(objects: Iterable<KubeObject>): ObjectSet {
     Pod: new Map<string, Pod>(),
     Ingress: new Map<string, Ingress>(),
     ServiceExport: new Map<string, ServiceExport>(),
+    IngressClass: new Map<string, IngressClass>(),
+    Secret: new Map<string, TlsSecret>(),
+    Gateway: new Map<string, Gateway>(),
+    HTTPRoute: new Map<string, HTTPRoute>(),
   };
   for (const o of objects) (sets[o.kind] as Map<string, KubeObject>).set(objectKey(o), o);
   return {
@@ -71,6 +88,10 @@ export function objectSetOf(objects: Iterable<KubeObject>): ObjectSet {
     pods: sets.Pod,
     ingresses: sets.Ingress,
     serviceExports: sets.ServiceExport,
+    ingressClasses: sets.IngressClass,
+    secrets: sets.Secret,
+    gateways: sets.Gateway,
+    httpRoutes: sets.HTTPRoute,
   };
 }
 
@@ -106,6 +127,10 @@ export function nextState(prev: StoreState, set: ObjectSet, errors: readonly Con
   const pods = pick('pods', prev.pods, set.pods);
   const ingresses = pick('ingress', prev.ingresses, set.ingresses);
   const serviceExports = pick('exports', prev.serviceExports, set.serviceExports);
+  const ingressClasses = pick('ingress', prev.ingressClasses, set.ingressClasses);
+  const secrets = pick('ingress', prev.secrets, set.secrets);
+  const gateways = pick('ingress', prev.gateways, set.gateways);
+  const httpRoutes = pick('ingress', prev.httpRoutes, set.httpRoutes);
   const sameErr = sameErrors(prev.errors, errors);
   if (!sameErr) changed.add('errors');
   if (changed.size === 0) return { state: prev, changed };
@@ -117,6 +142,10 @@ export function nextState(prev: StoreState, set: ObjectSet, errors: readonly Con
     pods,
     ingresses,
     serviceExports,
+    ingressClasses,
+    secrets,
+    gateways,
+    httpRoutes,
     errors: sameErr ? prev.errors : errors,
   };
   return { state, changed };

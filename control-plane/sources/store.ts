@@ -34,6 +34,10 @@ const FIELD_OF: Readonly<Record<KubeObject['kind'], SetField>> = {
   Pod: 'pods',
   Ingress: 'ingresses',
   ServiceExport: 'serviceExports',
+  IngressClass: 'ingressClasses',
+  Secret: 'secrets',
+  Gateway: 'gateways',
+  HTTPRoute: 'httpRoutes',
 };
 const FIELDS = Object.values(FIELD_OF);
 

@@ -70,7 +70,7 @@ export function service(name: string, spec: ServiceSpec): ResolvedService {
 
 export function snapshot(services: readonly ResolvedService[], generation = 1, outboundTrafficPolicy: OutboundTrafficPolicy = 'ALLOW_ANY'): MeshSnapshot {
   const namespaces = [...new Set(services.map((s) => s.service.meta.namespace))].sort();
-  return { generation, clusterDomain: DOMAIN, clusterId: 'test-cluster', outboundTrafficPolicy, services, ingresses: [], pods: [], namespaces };
+  return { generation, clusterDomain: DOMAIN, clusterId: 'test-cluster', outboundTrafficPolicy, services, ingresses: [], ingressClasses: [], secrets: [], gateways: [], httpRoutes: [], pods: [], namespaces };
 }
 
 /** A new ResolvedService with one port's endpoints replaced, keeping the Service object (as the model does). */
