@@ -6,9 +6,11 @@ import type { HeaderMatch, PathMatch } from '../xds/types.js';
 import { asciiLower, containsIgnoreCase, equalsAtIgnoreCase, fullMatch } from './ascii.js';
 import { headerValue, pathEnd, type RouteRequest } from './request.js';
 
+const SLASH = 0x2f;
+
 export class PathMatcher {
   private readonly kind: PathMatch['kind'];
-  /** prefix / path: the value, lower-cased when matching ignores case. */
+  /** prefix / path / path_separated_prefix: the value, lower-cased when matching ignores case. */
   private readonly value: string;
   private readonly caseSensitive: boolean;
   private readonly regex: RegExp | undefined;
@@ -36,6 +38,15 @@ export class PathMatcher {
         return v.length <= end && (this.caseSensitive ? path.startsWith(v) : equalsAtIgnoreCase(path, 0, v));
       case 'path':
         return v.length === end && (this.caseSensitive ? path.startsWith(v) : equalsAtIgnoreCase(path, 0, v));
+      case 'path_separated_prefix':
+        // The value itself, or the value followed by `/`: `/api` matches `/api`, `/api/`, `/api/v1`, not
+        // `/apix` (RouteMatch.path_separated_prefix; Envoy's PathSeparatedPrefixRouteEntryImpl::matches, which
+        // honours case_sensitive like prefix does).
+        return (
+          v.length <= end &&
+          (v.length === end || path.charCodeAt(v.length) === SLASH) &&
+          (this.caseSensitive ? path.startsWith(v) : equalsAtIgnoreCase(path, 0, v))
+        );
       case 'safe_regex':
         return (this.regex as RegExp).test(end === path.length ? path : path.slice(0, end));
     }

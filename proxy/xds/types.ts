@@ -63,6 +63,8 @@ export interface ProxyListener {
 export type PathMatch =
   | { readonly kind: 'prefix'; readonly value: string; readonly caseSensitive: boolean }
   | { readonly kind: 'path'; readonly value: string; readonly caseSensitive: boolean }
+  /** RouteMatch.path_separated_prefix: the path is `value` or starts with `value` followed by `/`. */
+  | { readonly kind: 'path_separated_prefix'; readonly value: string; readonly caseSensitive: boolean }
   | { readonly kind: 'safe_regex'; readonly regex: RegExp };
 
 export type HeaderValueMatch =

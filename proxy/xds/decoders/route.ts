@@ -1,5 +1,5 @@
 // RDS: envoy.config.route.v3.RouteConfiguration → ProxyRouteConfig. Virtual hosts with domains, routes matched
-// by prefix / path / safe_regex and header matchers, forwarding to one cluster or weighted clusters, with a
+// by prefix / path / path_separated_prefix / safe_regex and header matchers, forwarding to one cluster or weighted clusters, with a
 // timeout, a retry policy and hash policies (header, cookie, source IP) for the hashing balancers. Redirects, direct responses and other actions are errors: the sidecar cannot
 // serve them, and the xDS protocol says to reject (NACK) what cannot be applied.
 import type { Decoded, HashPolicy, HeaderMatch, HeaderValueMatch, PathMatch, ProxyRoute, ProxyRouteConfig, ProxyVirtualHost } from '../types.js';
@@ -30,7 +30,13 @@ function regex(matcher: unknown, path: string, issues: Issues, flags = ''): RegE
  * RouteMatch fields that narrow a match and that the sidecar does not evaluate. Ignoring one would make the
  * route match more requests than configured, so each is an error (and the response is NACKed).
  */
-const UNSUPPORTED_MATCH_FIELDS = ['query_parameters', 'runtime_fraction', 'grpc', 'tls_context', 'dynamic_metadata', 'filter_state', 'path_match_policy', 'path_separated_prefix', 'connect_matcher'];
+const UNSUPPORTED_MATCH_FIELDS = ['query_parameters', 'runtime_fraction', 'grpc', 'tls_context', 'dynamic_metadata', 'filter_state', 'path_match_policy', 'connect_matcher'];
+
+/**
+ * RouteMatch.path_separated_prefix's validation rule (route_components.proto): "Expect the value to not contain
+ * `?` or `#` and not to end in `/`" — so also at least two characters.
+ */
+const PATH_SEPARATED_PREFIX = /^[^?#]+[^?#/]$/;
 
 function pathMatch(match: Obj, path: string, issues: Issues): PathMatch | undefined {
   for (const field of UNSUPPORTED_MATCH_FIELDS) {
@@ -40,11 +46,17 @@ function pathMatch(match: Obj, path: string, issues: Issues): PathMatch | undefi
   const caseSensitive = wrapped(match['case_sensitive']) !== false;
   if (typeof match['prefix'] === 'string') return { kind: 'prefix', value: match['prefix'], caseSensitive };
   if (typeof match['path'] === 'string') return { kind: 'path', value: match['path'], caseSensitive };
+  if (typeof match['path_separated_prefix'] === 'string') {
+    const value = match['path_separated_prefix'];
+    if (PATH_SEPARATED_PREFIX.test(value)) return { kind: 'path_separated_prefix', value, caseSensitive };
+    issues.add(at(path, 'path_separated_prefix'), `"${value}": must not contain "?" or "#" nor end in "/"`);
+    return undefined;
+  }
   if (isObj(match['safe_regex'])) {
     const re = regex(match['safe_regex'], at(path, 'safe_regex'), issues);
     return re && { kind: 'safe_regex', regex: re };
   }
-  issues.add(path, 'one of prefix, path or safe_regex is required');
+  issues.add(path, 'one of prefix, path, path_separated_prefix or safe_regex is required');
   return undefined;
 }
 

@@ -179,6 +179,39 @@ for (const c of cases) {
   });
 }
 
+void test('RDS: path_separated_prefix, with case_sensitive as for prefix', () => {
+  const rc = valueOf(
+    decodeRouteConfiguration(
+      routes([
+        { match: { path_separated_prefix: '/api/dev' }, route: { cluster: 'c' } },
+        { match: { path_separated_prefix: '/A', case_sensitive: { value: false } }, route: { cluster: 'c' } },
+      ]),
+    ),
+  );
+  assert.deepEqual(
+    rc.virtualHosts[0]?.routes.map((r) => r.path),
+    [
+      { kind: 'path_separated_prefix', value: '/api/dev', caseSensitive: true },
+      { kind: 'path_separated_prefix', value: '/A', caseSensitive: false },
+    ],
+  );
+});
+
+// [value, why it is invalid] — the proto's rule: no `?` or `#`, not ending in `/`.
+const badSeparatedPrefixes: [string, string][] = [
+  ['/api/', 'ends in /'],
+  ['/', 'ends in / (use prefix "/")'],
+  ['/a?b', 'has a query string'],
+  ['/a#b', 'has a fragment'],
+];
+for (const [value, why] of badSeparatedPrefixes) {
+  void test(`RDS invalid: path_separated_prefix "${value}" ${why}`, () => {
+    assert.deepEqual(errorsOf(decodeRouteConfiguration(routes([{ match: { path_separated_prefix: value }, route: { cluster: 'c' } }]))), [
+      `virtual_hosts[0].routes[0].match.path_separated_prefix: "${value}": must not contain "?" or "#" nor end in "/"`,
+    ]);
+  });
+}
+
 void test('RDS invalid: match fields the sidecar cannot evaluate are rejected, not ignored', () => {
   for (const [field, value] of [
     ['query_parameters', [{ name: 'debug', present_match: true }]],

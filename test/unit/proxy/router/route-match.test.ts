@@ -18,6 +18,7 @@ function matchesHeader(h: HeaderMatch, headers: RequestHeaders, method = 'GET'):
 
 const exact = (value: string, caseSensitive = true): PathMatch => ({ kind: 'path', value, caseSensitive });
 const regex = (re: RegExp): PathMatch => ({ kind: 'safe_regex', regex: re });
+const separated = (value: string, caseSensitive = true): PathMatch => ({ kind: 'path_separated_prefix', value, caseSensitive });
 
 void test('path: prefix, exact, case folding, query string and fragment ignored, regex full match', () => {
   const table: [PathMatch, string, boolean][] = [
@@ -46,6 +47,27 @@ void test('path: prefix, exact, case folding, query string and fragment ignored,
     [regex(/\/a|\/b/), '/b', true], // alternation is grouped before anchoring
     [regex(/\/a|\/b/), '/ab', false],
     [regex(/^\/x$/m), '/y\n/x', false], // `m` cannot turn the full match into a line match
+  ];
+  for (const [path, requestPath, want] of table) assert.equal(matchesPath(path, requestPath), want, `${JSON.stringify(path)} ${requestPath}`);
+});
+
+// RouteMatch.path_separated_prefix: "the :path header (without the query string) must either exactly match the
+// path_separated_prefix or have it as a prefix, followed by /" — the proto's own examples first.
+void test('path: path_separated_prefix matches the value or the value followed by /', () => {
+  const table: [PathMatch, string, boolean][] = [
+    [separated('/api/dev'), '/api/dev', true],
+    [separated('/api/dev'), '/api/dev/', true],
+    [separated('/api/dev'), '/api/dev/v1', true],
+    [separated('/api/dev'), '/api/dev?param=true', true],
+    [separated('/api/dev'), '/api/developer', false],
+    [separated('/api/dev'), '/api/de', false],
+    [separated('/api/dev'), '/api', false],
+    [separated('/api/dev'), '/api/dev#frag', true],
+    [separated('/api/dev'), '/api/devx?y=/', false], // the character after the value is in the path proper
+    [separated('/api/dev'), '/api/dev//', true],
+    [separated('/api/dev'), '/API/dev', false], // case-sensitive by default
+    [separated('/API/dev', false), '/api/DEV/x', true],
+    [separated('/api/dev', false), '/Api/Devx', false],
   ];
   for (const [path, requestPath, want] of table) assert.equal(matchesPath(path, requestPath), want, `${JSON.stringify(path)} ${requestPath}`);
 });
