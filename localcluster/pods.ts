@@ -68,6 +68,18 @@ export function holdUntilProxyReady(command: readonly string[]): string[] {
   return ['bash', '-c', HOLD_SCRIPT, 'hold-until-proxy-ready', ...command];
 }
 
+/**
+ * Kubernetes' variable references in command and args: `$(NAME)` becomes the container's environment variable
+ * NAME (its `env` and the downward-API values); a reference to an undefined variable stays as written, and
+ * `$$` is an escaped `$` (so `$$(NAME)` stays `$(NAME)`). No shell is involved.
+ */
+export function expandVars(text: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (all, name: string | undefined) => {
+    if (name === undefined) return '$';
+    return env[name] ?? all;
+  });
+}
+
 /** The name the sidecar has among a pod's containers (Istio's). */
 export const SIDECAR_CONTAINER = 'istio-proxy';
 
@@ -77,10 +89,14 @@ export const SIDECAR_CONTAINER = 'istio-proxy';
  */
 export function containerStarts(state: ClusterState, spec: PodSpec, plan: PodPlan): Array<StartOptions & { readonly name: string }> {
   const sidecar = wantsSidecar(spec.template);
-  const apps = spec.template.containers.map((c) => ({
-    name: c.name, namespace: plan.namespace, command: sidecar ? holdUntilProxyReady([...c.command, ...c.args]) : [...c.command, ...c.args],
-    env: containerEnv(spec, plan, c), cwd: state.cwd, logFile: logFile(state.dir, `${spec.name}.${c.name}`),
-  }));
+  const apps = spec.template.containers.map((c) => {
+    const env = containerEnv(spec, plan, c);
+    const command = [...c.command, ...c.args].map((a) => expandVars(a, env));
+    return {
+      name: c.name, namespace: plan.namespace, command: sidecar ? holdUntilProxyReady(command) : command,
+      env, cwd: state.cwd, logFile: logFile(state.dir, `${spec.name}.${c.name}`),
+    };
+  });
   if (!sidecar) return apps;
   const proxy = {
     name: SIDECAR_CONTAINER, namespace: plan.namespace, command: sidecarCommand(state, spec, plan), env: sidecarEnv(state, spec),

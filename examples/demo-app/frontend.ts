@@ -1,6 +1,7 @@
 // frontend: HTTP on PORT. `GET /` calls `GET $CATALOG_URL/items` and answers where each hop went:
-//   {pod: POD_NAME, ip: POD_IP, node: NODE_NAME, caller, catalog: {via, reply: <catalog's JSON reply>}}
-// `caller` is the first `x-forwarded-for` entry (the sidecar adds it), else the socket's remote address; `via` is the
+//   {pod: POD_NAME, ip: POD_IP, node: NODE_NAME, caller, forwardedFor, catalog: {via, reply: <catalog's JSON reply>}}
+// `caller` is the first `x-forwarded-for` entry (the sidecar adds it), else the socket's remote address;
+// `forwardedFor` is every entry, in order (behind the ingress gateway: the node, then the gateway pod); `via` is the
 // `ip:port` the app's socket for the catalog call was connected to (under REDIRECT: the Service's ClusterIP). A
 // catalog answer other than 200 gives 502 with the same shape; a failed call gives 502
 // {pod, ip, node, caller, error}. `GET /healthz` answers 200 for readiness probes. Traced: a SERVER span per
@@ -8,7 +9,7 @@
 //   PORT=8080 CATALOG_URL=http://catalog:8080 POD_NAME=frontend-0 node --import tsx examples/demo-app/frontend.ts
 import type http from 'node:http';
 import { EnvReader, runIfMain, type Env, type RunningApp } from './config.js';
-import { callerOf, getJson, sendJson, startHttpApp } from './http.js';
+import { callerOf, forwardedFor, getJson, sendJson, startHttpApp } from './http.js';
 import { AppTelemetry } from './telemetry.js';
 
 export async function startFrontend(env: Env): Promise<RunningApp> {
@@ -24,7 +25,7 @@ export async function startFrontend(env: Env): Promise<RunningApp> {
       'url.path': '/',
       'network.peer.address': req.socket.remoteAddress ?? '',
     });
-    const who = { pod: config.podName, ip: config.podIp, node: config.nodeName, caller: callerOf(req) };
+    const who = { pod: config.podName, ip: config.podIp, node: config.nodeName, caller: callerOf(req), forwardedFor: forwardedFor(req) };
     const url = `${catalogUrl}/items`;
     const call = telemetry.clientSpan('GET /items', span, { 'http.request.method': 'GET', 'url.full': url });
     try {

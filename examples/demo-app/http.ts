@@ -36,6 +36,12 @@ export function callerOf(req: http.IncomingMessage): string {
   return firstForwardedFor(req.headers['x-forwarded-for']) ?? req.socket.remoteAddress ?? '';
 }
 
+/** Every `x-forwarded-for` entry in order, trimmed ([] without the header). */
+export function forwardedFor(req: http.IncomingMessage): string[] {
+  const value = req.headers['x-forwarded-for'];
+  return (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',').map((e) => e.trim()).filter((e) => e !== '');
+}
+
 export interface JsonReply {
   readonly status: number;
   readonly body: unknown;

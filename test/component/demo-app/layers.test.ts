@@ -90,5 +90,8 @@ void test('frontend: caller falls back to the socket address; an unreachable cat
   assert.equal(failed.status, 502);
   const { error, ...who } = failed.body as Record<string, unknown>;
   assert.match(String(error), /ECONNREFUSED/);
-  assert.deepEqual(who, { pod: 'frontend-1', ip: '', node: '', caller: HOST });
+  assert.deepEqual(who, { pod: 'frontend-1', ip: '', node: '', caller: HOST, forwardedFor: [] });
+  const behindGateway = await getJson(`http://${HOST}:${frontend.port}/`, { 'x-forwarded-for': '172.19.0.3, 10.244.2.5' });
+  const { error: _e, ...chain } = behindGateway.body as Record<string, unknown>;
+  assert.deepEqual(chain, { pod: 'frontend-1', ip: '', node: '', caller: '172.19.0.3', forwardedFor: ['172.19.0.3', '10.244.2.5'] });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planCluster, planPod } from '../../../localcluster/network/plan.js';
 import { podObject } from '../../../localcluster/pod-object.js';
-import { containerEnv, resolvConf, scheduleNode } from '../../../localcluster/pods.js';
+import { containerEnv, expandVars, resolvConf, scheduleNode } from '../../../localcluster/pods.js';
 import { parseProbeUrl } from '../../../localcluster/probe.js';
 import { failureThreshold, FAST_RETRY_MS, initialDelayMs, nextCheckMs, readinessTargets } from '../../../localcluster/readiness.js';
 import type { PodRecord } from '../../../localcluster/state.js';
@@ -78,3 +78,18 @@ test('readiness failure threshold: the smallest of the probes, else Kubernetes\'
   assert.equal(failureThreshold(record('a', 'node1', [], spec('a', [{ ...container, readinessProbe: { kind: 'tcpSocket', port: 9000, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 } }]))), 1);
   assert.equal(failureThreshold(record('a', 'node1', [], spec('a', [{ ...container, readinessProbe: undefined } as ContainerSpec]))), 3);
 });
+
+const EXPANSION: ReadonlyArray<[string, string]> = [
+  ['--node-name=$(POD_NAME).$(POD_NAMESPACE)', '--node-name=web-1.shop'],
+  ['$(UNDEFINED) stays', '$(UNDEFINED) stays'],
+  ['$$(POD_NAME) is escaped', '$(POD_NAME) is escaped'],
+  ['$$ alone', '$ alone'],
+  ['no reference', 'no reference'],
+  ['$(POD_IP):8080', '10.244.2.2:8080'],
+];
+for (const [text, expected] of EXPANSION) {
+  test(`$(VAR) expansion in command and args: ${text}`, () => {
+    const r = record('web-1', 'node2');
+    assert.equal(expandVars(text, containerEnv(r.spec, r.plan, container)), expected);
+  });
+}
