@@ -64,6 +64,7 @@ void test('one request to the frontend → one trace across frontend, catalog, i
     ip: '10.244.1.2',
     node: 'node-a',
     caller: '10.244.0.9',
+    forwardedFor: ['10.244.0.9', '10.0.0.1'],
     catalog: {
       via: `${HOST}:${catalog.port}`,
       reply: {
