@@ -45,10 +45,21 @@ export interface Hop {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The hops of a frontend answer: frontend, catalog, inventory, ledger; [] when the answer is not one. */
-export function hopsOf(body: unknown, lbUrl: string): Hop[] {
+/**
+ * The hops of a frontend answer: [the ingress gateway,] frontend, catalog, inventory, ledger; [] when the answer is
+ * not one. Behind the gateway the frontend's `x-forwarded-for` chain is [node, gateway pod]: the gateway (the edge,
+ * Envoy's use_remote_address) appends the node proxy's address, the frontend's sidecar the gateway pod's.
+ */
+export function hopsOf(body: unknown, topology: Pick<DemoTopology, 'lbUrl' | 'pods'>): Hop[] {
   if (!isObject(body) || !isObject(body['catalog'])) return [];
-  const hops: Hop[] = [{ service: 'frontend', pod: str(body['pod']), via: lbUrl, caller: str(body['caller']) }];
+  const chain = Array.isArray(body['forwardedFor']) ? body['forwardedFor'].filter((e): e is string => typeof e === 'string') : [];
+  const hops: Hop[] = [];
+  const gatewayIp = chain.length >= 2 ? chain[chain.length - 1] : undefined;
+  if (gatewayIp !== undefined) {
+    const gateway = topology.pods.find((p) => p.ip === gatewayIp);
+    hops.push({ service: gateway?.app ?? 'gateway', pod: gateway?.name ?? gatewayIp, via: topology.lbUrl, caller: chain[0] ?? '' });
+  }
+  hops.push({ service: 'frontend', pod: str(body['pod']), via: gatewayIp === undefined ? topology.lbUrl : 'Ingress', caller: gatewayIp ?? str(body['caller']) });
   const catalog = body['catalog'];
   const c = catalog['reply'];
   if (!isObject(c)) return hops;
@@ -64,6 +75,18 @@ export function hopsOf(body: unknown, lbUrl: string): Hop[] {
     hops.push({ service: 'ledger', pod: str(ledger['line']).split(' ')[1] ?? '', via: str(ledger['via']), caller: '' });
   }
   return hops;
+}
+
+/** Who called the server of `hops[i]`: the hop before it, except that inventory and ledger are called by catalog. */
+function clientOf(hops: readonly Hop[], i: number): Hop | undefined {
+  if (i === 0) return undefined;
+  const prev = hops[i - 1];
+  return prev !== undefined && (prev.service === 'inventory' || prev.service === 'ledger') ? hops.find((h) => h.service === 'catalog') : prev;
+}
+
+/** Where a request entered the cluster: the first address of the chain (the node whose proxy took it). */
+function entryAddress(hops: readonly Hop[]): string {
+  return hops[0]?.caller ?? '';
 }
 
 export interface ServiceDistribution {
@@ -98,7 +121,7 @@ export function nodeOf(topology: DemoTopology, address: string): string | undefi
   return topology.nodes.find((n) => n.ip === address || n.gateway === address)?.name;
 }
 
-const SERVICE_ORDER = ['frontend', 'catalog', 'inventory', 'ledger'];
+const SERVICE_ORDER = ['meshlet-gateway', 'frontend', 'catalog', 'inventory', 'ledger'];
 
 /** Counts per node, per service and pod, latency percentiles and NAT checks over the LoadBalancer requests. */
 export function summarize(results: readonly BurstResult[], topology: DemoTopology): BurstSummary {
@@ -118,8 +141,8 @@ export function summarize(results: readonly BurstResult[], topology: DemoTopolog
       continue;
     }
     ok++;
-    const hops = hopsOf(r.body, topology.lbUrl);
-    const entry = nodeOf(topology, hops[0]?.caller ?? '') ?? `unknown (${hops[0]?.caller ?? '?'})`;
+    const hops = hopsOf(r.body, topology);
+    const entry = nodeOf(topology, entryAddress(hops)) ?? `unknown (${entryAddress(hops) || '?'})`;
     byNode[entry] = (byNode[entry] ?? 0) + 1;
     hops.forEach((h, i) => {
       const perPod = counts.get(h.service) ?? new Map<string, number>();
@@ -132,7 +155,7 @@ export function summarize(results: readonly BurstResult[], topology: DemoTopolog
         vias.set(h.service, set);
       }
       // A server behind a sidecar sees its client's pod IP (the ledger, plain TCP, sees no header to tell).
-      const client = i > 0 ? hops[i === 1 ? 0 : 1] : undefined;
+      const client = clientOf(hops, i);
       if (client !== undefined && h.caller !== '' && h.caller !== podIp.get(client.pod)) natSeen.add(`${h.service} saw ${h.caller} for ${client.pod}`);
     });
   }
@@ -156,19 +179,26 @@ function podWhere(topology: DemoTopology, pod: string): string {
 
 /** The layers one request crossed, one line per layer. */
 export function renderLayers(result: BurstResult, topology: DemoTopology): string {
-  const hops = hopsOf(result.body, topology.lbUrl);
+  const hops = hopsOf(result.body, topology);
   const head = `GET ${result.url} from the external namespace (${topology.external}) → ${result.status === 0 ? result.error : result.status} in ${result.ms.toFixed(1)} ms`;
-  const [frontend, catalog, ...backends] = hops;
+  const gateway = hops[0]?.service === 'frontend' ? undefined : hops[0];
+  const [frontend, catalog, ...backends] = gateway === undefined ? hops : hops.slice(1);
   if (frontend === undefined) return `${head}\n  (the answer does not say where it went: ${JSON.stringify(result.body ?? null).slice(0, 200)})`;
   const lb = new URL(topology.lbUrl);
   const lbHost = `${lb.hostname}:${lb.port || '80'}`;
   const fePod = topology.pods.find((p) => p.name === frontend.pod);
-  const entry = nodeOf(topology, frontend.caller);
+  const first = topology.pods.find((p) => p.name === (gateway ?? frontend).pod);
+  const entryIp = entryAddress(hops);
+  const entry = nodeOf(topology, entryIp);
   const rows: Array<[string, string, string]> = [
     ['LoadBalancer', lbHost, `Service ${topology.lbService}: the world routes the LoadBalancer range over the nodes (ECMP)`],
-    ['node', `${entry ?? '?'} ${topology.nodes.find((n) => n.name === entry)?.ip ?? frontend.caller}`, `node proxy: listener ${lbHost.replace(':', '_')} → endpoint ${fePod?.ip ?? '?'} (kube-proxy's job)`],
-    ['pod', podWhere(topology, frontend.pod), `sidecar inbound :15006 → app; the app saw the caller ${frontend.caller}${entry ? ` (${entry})` : ''}`],
+    ['node', `${entry ?? '?'} ${topology.nodes.find((n) => n.name === entry)?.ip ?? entryIp}`, `node proxy: listener ${lbHost.replace(':', '_')} → endpoint ${first?.ip ?? '?'} (kube-proxy's job)`],
   ];
+  if (gateway !== undefined) {
+    rows.push(['gateway', podWhere(topology, gateway.pod), `ingress gateway: Ingress rule → Service frontend's endpoint ${fePod?.ip ?? '?'}; it saw the caller ${gateway.caller}${entry ? ` (${entry})` : ''}`]);
+  }
+  const saw = gateway === undefined ? `${frontend.caller}${entry ? ` (${entry})` : ''}` : `${frontend.caller}${frontend.caller === first?.ip ? ' = the gateway pod IP (no NAT)' : ''}`;
+  rows.push(['pod', podWhere(topology, frontend.pod), `sidecar inbound :15006 → app; the app saw the caller ${saw}`]);
   if (catalog !== undefined) {
     rows.push(['sidecar', 'outbound :15001', `the app dialled catalog (DNS short name) → ClusterIP ${catalog.via}, captured by iptables`]);
     rows.push(['endpoint', podWhere(topology, catalog.pod), `catalog ${catalog.version ?? ''}: sidecar inbound → app; it saw the caller ${catalog.caller}${catalog.caller === fePod?.ip ? ' = the frontend pod IP (no NAT)' : ''}`]);

@@ -61,7 +61,7 @@ describe('meshlet demo', { skip }, () => {
   void test('servers see their clients\' pod IPs: no NAT inside the cluster', () => {
     assert.deepEqual(run.summary.natSeen, []);
     for (const r of lbResults()) {
-      const [frontend, catalog, inventory] = hopsOf(r.body, run.topology.lbUrl);
+      const [frontend, catalog, inventory] = hopsOf(r.body, run.topology);
       assert.ok(frontend && catalog && inventory);
       assert.equal(catalog.caller, podIp(frontend.pod), 'catalog saw the frontend pod IP');
       assert.equal(inventory.caller, podIp(catalog.pod), 'inventory saw the catalog pod IP');
@@ -98,7 +98,7 @@ describe('meshlet demo', { skip }, () => {
     for (;;) {
       assert.ok(Date.now() - since < 15_000, 'the clients did not follow within 15 s');
       const results = await burst(state, [{ url: run.topology.lbUrl, count: 12 }], 4);
-      const pods = new Set(results.map((r) => hopsOf(r.body, run.topology.lbUrl)[1]?.pod ?? 'none'));
+      const pods = new Set(results.map((r) => hopsOf(r.body, run.topology)[1]?.pod ?? 'none'));
       const failed = results.filter((r) => r.status !== 200);
       console.log(`# +${Date.now() - since} ms: catalog pods ${[...pods].join(', ')}; failed ${failed.map((r) => r.error ?? `${r.status} ${JSON.stringify(r.body)}`).join('; ') || 0}`);
       if (done(pods, failed.length)) return Date.now() - since;

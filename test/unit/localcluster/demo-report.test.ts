@@ -86,7 +86,7 @@ const nodePort = result({ url: NODEPORT_URL, status: 200, ms: 900, body: answer(
 const burst = [viaNode1Gateway, unavailable, viaNode2, refused, nodePort, viaNode1];
 
 test('hopsOf: a full answer gives frontend, catalog, inventory and ledger with pods, vias and callers', () => {
-  assert.deepEqual(hopsOf(answer({ entry: '10.244.1.1' }), LB_URL), [
+  assert.deepEqual(hopsOf(answer({ entry: '10.244.1.1' }), topology), [
     { service: 'frontend', pod: 'frontend-a', via: LB_URL, caller: '10.244.1.1' },
     { service: 'catalog', pod: 'catalog-v1-a', via: CATALOG_VIA, caller: '10.244.1.3', version: 'v1' },
     { service: 'inventory', pod: 'inventory-c', via: INVENTORY_VIA, caller: '10.244.1.2' },
@@ -104,7 +104,7 @@ test('hopsOf: what is not a frontend answer gives no hops; a partial one as many
     ['a catalog that answered text', { pod: 'frontend-a', caller: '10.244.1.1', catalog: { via: CATALOG_VIA, reply: 'oops' } }, 1],
     ['a catalog {error} answer', { pod: 'frontend-a', caller: '10.244.1.1', catalog: { via: CATALOG_VIA, reply: { pod: 'catalog-v1-a', version: 'v1', caller: '10.244.1.3', error: 'timeout' } } }, 2],
   ];
-  for (const [what, body, hops] of rows) assert.equal(hopsOf(body, LB_URL).length, hops, what);
+  for (const [what, body, hops] of rows) assert.equal(hopsOf(body, topology).length, hops, what);
 });
 
 test('nodeOf: a node IP and its cni0 gateway both name the node; anything else is unknown', () => {
