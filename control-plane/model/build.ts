@@ -136,7 +136,7 @@ function namespacesOf(objects: ObjectSet): string[] {
     objects.pods,
     objects.ingresses,
     objects.serviceExports,
-    objects.ingressClasses,
+    // not ingressClasses: IngressClass is cluster-scoped (namespace '')
     objects.secrets,
     objects.gateways,
     objects.httpRoutes,

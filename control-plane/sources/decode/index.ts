@@ -9,6 +9,10 @@ import { decodeEndpoints } from './endpoints.js';
 import { decodePod } from './pod.js';
 import { decodeIngress } from './ingress.js';
 import { decodeServiceExport } from './service-export.js';
+import { decodeSecret, isTlsSecret } from './secret.js';
+import { decodeIngressClass } from './ingress-class.js';
+import { decodeGateway } from './gateway.js';
+import { decodeHTTPRoute } from './http-route.js';
 
 export { formatPath, type FieldPath, type Issue } from './field.js';
 
@@ -16,7 +20,13 @@ interface KindEntry {
   readonly kind: KubeKind;
   readonly versions: readonly string[];
   readonly decode: Decoder<KubeObject>;
+  /** When given, objects of the kind that fail it are ignored like unknown kinds (Secrets of other types). */
+  readonly reads?: (root: Field) => boolean;
+  /** Cluster-scoped kinds have namespace '' whatever the manifest says. */
+  readonly clusterScoped?: boolean;
 }
+
+const GATEWAY_API = ['v1', 'v1beta1'];
 
 /** Keyed by `group/Kind` (the core group is ''). */
 const KINDS: ReadonlyMap<string, KindEntry> = new Map([
@@ -27,6 +37,10 @@ const KINDS: ReadonlyMap<string, KindEntry> = new Map([
   ['networking.k8s.io/Ingress', { kind: 'Ingress', versions: ['v1', 'v1beta1'], decode: decodeIngress }],
   ['extensions/Ingress', { kind: 'Ingress', versions: ['v1beta1'], decode: decodeIngress }],
   ['multicluster.x-k8s.io/ServiceExport', { kind: 'ServiceExport', versions: ['v1alpha1'], decode: decodeServiceExport }],
+  ['/Secret', { kind: 'Secret', versions: ['v1'], decode: decodeSecret, reads: isTlsSecret }],
+  ['networking.k8s.io/IngressClass', { kind: 'IngressClass', versions: ['v1'], decode: decodeIngressClass, clusterScoped: true }],
+  ['gateway.networking.k8s.io/Gateway', { kind: 'Gateway', versions: GATEWAY_API, decode: decodeGateway }],
+  ['gateway.networking.k8s.io/HTTPRoute', { kind: 'HTTPRoute', versions: GATEWAY_API, decode: decodeHTTPRoute }],
 ]);
 
 /** Who an object is: the same identity twice is a conflict, and invalid objects fall back to their last good one. */
@@ -61,8 +75,8 @@ export function decodeObject(value: unknown, origin: ObjectOrigin): DecodeOutcom
   if (apiVersion === undefined || kind === undefined) return { status: 'invalid', issues: root.issues };
   const { group, version } = splitApiVersion(apiVersion);
   const entry = KINDS.get(`${group}/${kind}`);
-  if (entry === undefined) return { status: 'ignored', apiVersion, kind };
-  const identity = readIdentity(root, entry.kind);
+  if (entry === undefined || (entry.reads !== undefined && !entry.reads(root))) return { status: 'ignored', apiVersion, kind };
+  const identity = readIdentity(root, entry);
   if (!entry.versions.includes(version)) {
     const known = entry.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ');
     root.at('apiVersion').fail(`meshlet reads ${kind} as ${known}, got ${describe(apiVersion)}`);
@@ -75,10 +89,11 @@ export function decodeObject(value: unknown, origin: ObjectOrigin): DecodeOutcom
 }
 
 /** Kind, namespace and name read leniently, so that an object with errors still knows who it is. */
-function readIdentity(root: Field, kind: KubeKind): ObjectIdentity | undefined {
+function readIdentity(root: Field, { kind, clusterScoped }: KindEntry): ObjectIdentity | undefined {
   const meta = root.at('metadata');
   const name = meta.at('name').value;
   const namespace = meta.at('namespace').value;
   if (typeof name !== 'string' || name === '') return undefined;
+  if (clusterScoped) return { kind, name, namespace: '' };
   return { kind, name, namespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE };
 }
