@@ -5,6 +5,8 @@ import { registerCluster } from './cluster.js';
 import { registerControlPlane } from './control-plane.js';
 import { registerDemo } from './demo.js';
 import { registerDns } from './dns.js';
+import { registerGateway } from './gateway.js';
+import { registerGet } from './get.js';
 import { registerNodeProxy } from './node-proxy.js';
 import { registerProxyStatus } from './proxy-status.js';
 import { registerSidecar } from './sidecar.js';
@@ -21,8 +23,10 @@ const program = new Command()
 registerControlPlane(program);
 registerSidecar(program);
 registerNodeProxy(program);
+registerGateway(program);
 registerDns(program);
 registerProxyStatus(program);
+registerGet(program);
 registerCluster(program);
 registerDemo(program);
 

@@ -3,16 +3,14 @@
 // LoadBalancer IP:port, each forwarding at L4 to the Service's endpoints. No capture, no DNS proxy.
 // A LoadBalancer listener binds its IP, so the node's network namespace must own that address (as kube-proxy in
 // IPVS mode puts LoadBalancer IPs on its kube-ipvs0 dummy interface), e.g. `ip addr add <lbIP>/32 dev lo`.
-import { hostname, networkInterfaces } from 'node:os';
-import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { parseHostPort, parseIntInRange } from '../common/flags.js';
 import { createLogger } from '../common/log.js';
 import type { SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { DISABLED_TRACING } from '../proxy/telemetry/tracing.js';
-import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
-import { runProxy } from './proxy-process.js';
+import { flag, LOG_LEVELS, oneOf, validated } from './options.js';
+import { localIps, parseNodeName, parseXds, runProxy } from './proxy-process.js';
 
 interface NodeProxyFlags {
   xds: string;
@@ -26,43 +24,23 @@ interface NodeProxyFlags {
   logLevel: string;
 }
 
-/** The node's addresses: --node-ip, else the non-loopback addresses of this network namespace. */
-function nodeIps(value: string | undefined): string[] {
-  if (value !== undefined) {
-    const ips = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (ips.length === 0) invalid('--node-ip: empty; give one or more IP addresses, comma-separated');
-    for (const ip of ips) if (isIP(ip) === 0) invalid(`--node-ip "${ip}": not an IP address`);
-    return ips;
-  }
-  return Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).filter((i) => !i.internal).map((i) => i.address));
-}
-
 type Parsed = Omit<SidecarOptions, 'logger' | 'accessLog' | 'tracing'>;
 
 function parse(opts: NodeProxyFlags): Parsed {
-  const nodeName = opts.nodeName ?? hostname();
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName) || nodeName.length > 253) {
-    invalid(`--node-name "${nodeName}": not a Kubernetes node name (RFC 1123 subdomain)`);
-  }
+  const nodeName = parseNodeName(opts.nodeName);
   return {
     role: 'node',
     xds: parseXds(opts.xds),
     xdsMode: oneOf('xds-mode', opts.xdsMode, ['delta', 'sotw'] as const),
     nodeId: nodeName,
     namespace: 'default',
-    podIps: nodeIps(opts.nodeIp),
+    podIps: localIps('node-ip', opts.nodeIp),
     admin: parseHostPort('admin-listen', opts.adminListen, '127.0.0.1'),
     health: parseHostPort('health-listen', opts.healthListen),
     capture: undefined,
     dnsProxy: undefined,
     drainSeconds: parseIntInRange('drain-seconds', opts.drainSeconds, 0, 3600),
   };
-}
-
-/** `host:port`, checked here so that a typo fails at start-up instead of as endless reconnects. */
-function parseXds(value: string): string {
-  const { host, port } = parseHostPort('xds', value, '127.0.0.1');
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function registerNodeProxy(program: Command): void {

@@ -57,6 +57,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         configErrors: () => [...pipeline.errors(), ...pipeline.warnings()],
         modelSummary: () => summary(pipeline),
         cacheErrors: () => cache.errors(),
+        snapshot: () => pipeline.snapshot(),
       },
       options.adminListen.host,
       options.adminListen.port,

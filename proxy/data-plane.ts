@@ -3,6 +3,7 @@
 // change builds new immutable tables and swaps them whole; connections in flight keep the objects they hold.
 import type { Socket } from 'node:net';
 import type { Logger } from '../common/log.js';
+import { LogBudget, type HttpLimits } from './http/connection-guard.js';
 import { HttpConnectionManager } from './http/connection-manager.js';
 import type { HttpDeps } from './http/deps.js';
 import { ConnectionAcceptor } from './listeners/accept.js';
@@ -31,6 +32,12 @@ export interface DataPlaneOptions {
   readonly portMap?: ReadonlyMap<number, number>;
   /** Bind every 0.0.0.0 listener on this address instead (tests); listeners on a specific address keep it. */
   readonly bindAddress?: string;
+  /** The edge (gateway role): HTTP requests enter the mesh here (connection-manager.ts). */
+  readonly edge?: boolean;
+  /** HTTP size limits and deadlines; default: the sidecar's. */
+  readonly httpLimits?: HttpLimits;
+  /** Downstream connections open at once (all listeners); one more is closed at once. Default: no limit. */
+  readonly maxConnections?: number;
 }
 
 export class DataPlane {
@@ -45,6 +52,7 @@ export class DataPlane {
   private readonly http: HttpConnectionManager;
   private readonly sweeper: NodeJS.Timeout;
   private openConnections = 0;
+  private readonly overLimitLog = new LogBudget(1);
   private readonly onSocketClose = (): void => {
     this.openConnections--;
   };
@@ -66,12 +74,19 @@ export class DataPlane {
       namespace: options.namespace,
       acceptor: () => this.acceptor,
       outboundListener: () => this.table.virtualOutbound,
+      ...(options.httpLimits && { limits: options.httpLimits }),
+      ...(options.edge === true && { edge: true }),
     });
     const tcp = new TcpProxy({ clusters: this.clusters, accessLog: options.accessLog, metrics: options.metrics });
     this.acceptor = new ConnectionAcceptor(
       () => this.table,
       { http: (s, ds, p) => this.http.handle(s, ds, p), tcp: (s, ds, c) => tcp.handle(s, ds, c) },
-      { originalDst: originalDestination, sniffTimeoutMs: options.sniffTimeoutMs ?? 100 },
+      {
+        originalDst: originalDestination,
+        sniffTimeoutMs: options.sniffTimeoutMs ?? 100,
+        // A header deadline also bounds the wait for the first bytes (a slowloris client may send nothing at all).
+        ...(options.httpLimits !== undefined && options.httpLimits.requestHeadersTimeoutMs > 0 && { httpFirstBytesTimeoutMs: options.httpLimits.requestHeadersTimeoutMs }),
+      },
     );
     this.listeners = new ListenerManager({
       onConnection: (key, socket) => this.onConnection(key, socket),
@@ -123,6 +138,13 @@ export class DataPlane {
     const bound = this.table.bound.get(key);
     if (bound === undefined) {
       socket.destroy();
+      return;
+    }
+    const max = this.options.maxConnections;
+    if (max !== undefined && this.openConnections >= max) {
+      socket.destroy();
+      const suppressed = this.overLimitLog.take();
+      if (suppressed !== undefined) this.options.logger.warn({ maxConnections: max, suppressed }, 'connection limit reached: closing new connections');
       return;
     }
     this.openConnections++;

@@ -18,10 +18,43 @@ import { hostPort } from './listeners/downstream.js';
 import type { AccessLog } from './telemetry/access-log.js';
 import { ProxyMetrics } from './telemetry/metrics.js';
 import type { Tracing } from './telemetry/tracing.js';
-import { AdsClient, NODE_PROXY_TYPES, nodeNode, sidecarNode, type AdsClientOptions, type AdsMode } from './xds/ads-client.js';
+import { AdsClient, NODE_PROXY_TYPES, nodeNode, sidecarNode, type AdsClientOptions, type AdsMode, type NodeIdentity } from './xds/ads-client.js';
 import type { ProxyConfig } from './xds/types.js';
+import { CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION, type ServedTypeUrl } from '../xds/type-urls.js';
+import { GATEWAY_HTTP_LIMITS, type HttpLimits } from './http/connection-guard.js';
 
-export type ProxyRole = 'sidecar' | 'node';
+export type ProxyRole = 'sidecar' | 'node' | 'gateway';
+
+/** The gateway role's own settings (cli/gateway.ts). */
+export interface GatewayOptions {
+  /** The ports of --http-listen and --https-listen, sent as GATEWAY_HTTP_PORT / GATEWAY_HTTPS_PORT. */
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  /** Default GATEWAY_HTTP_LIMITS. */
+  readonly httpLimits?: HttpLimits;
+  /** Default 10000. */
+  readonly maxConnections?: number;
+}
+
+/**
+ * The node of an ingress gateway: metadata as Istio's gateway pods send it (string values), plus the ports the
+ * control plane names its listeners after (0.0.0.0_<port>).
+ */
+export function gatewayNode(id: string, namespace: string, instanceIps: readonly string[], httpPort: number, httpsPort: number): NodeIdentity {
+  return {
+    id,
+    metadata: {
+      ROLE: 'gateway',
+      NAMESPACE: namespace,
+      INSTANCE_IPS: instanceIps.join(','),
+      GATEWAY_HTTP_PORT: String(httpPort),
+      GATEWAY_HTTPS_PORT: String(httpsPort),
+    },
+  };
+}
+
+/** What the gateway subscribes to: its listeners route HTTP by RDS to clusters; no NameTable (no DNS proxy). */
+export const GATEWAY_PROXY_TYPES: readonly ServedTypeUrl[] = [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION];
 
 export interface SidecarOptions {
   readonly xds: string;
@@ -51,8 +84,12 @@ export interface SidecarOptions {
    * 'sidecar' (the default), or 'node': the NodePort / LoadBalancer proxy of a Kubernetes node (cli/node-proxy.ts),
    * identified by `nodeNode(nodeId, podIps)` (the node's addresses) and subscribed to clusters, endpoints and
    * listeners only. The node role runs without capture and without the DNS proxy; `namespace` is unused.
+   * 'gateway': the ingress gateway (cli/gateway.ts), identified by `gatewayNode` and subscribed to clusters,
+   * endpoints, listeners and routes; no capture, no DNS proxy; HTTP at the edge with limits (`gateway`).
    */
   readonly role?: ProxyRole;
+  /** Role 'gateway' (cli/gateway.ts): the ingress gateway, required with that role. */
+  readonly gateway?: GatewayOptions;
   /** Tests: LDS port → bound port, and one bind address for every 0.0.0.0 listener. */
   readonly portMap?: ReadonlyMap<number, number>;
   readonly bindAddress?: string;
@@ -77,13 +114,18 @@ export interface Sidecar {
 /** Who the proxy says it is to the control plane, and what it subscribes to. */
 function identity(o: SidecarOptions): Pick<AdsClientOptions, 'node' | 'types'> {
   if (o.role === 'node') return { node: nodeNode(o.nodeId, o.podIps), types: NODE_PROXY_TYPES };
+  if (o.role === 'gateway' && o.gateway !== undefined) {
+    return { node: gatewayNode(o.nodeId, o.namespace, o.podIps, o.gateway.httpPort, o.gateway.httpsPort), types: GATEWAY_PROXY_TYPES };
+  }
   return { node: sidecarNode(o.nodeId, o.namespace, o.podIps) };
 }
 
 export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
-  if (o.role === 'node' && (o.capture !== undefined || o.dnsProxy !== undefined)) {
-    throw new MeshletError(ErrorCode.INTERNAL, 'the node role runs without capture and without the DNS proxy');
+  if ((o.role === 'node' || o.role === 'gateway') && (o.capture !== undefined || o.dnsProxy !== undefined)) {
+    throw new MeshletError(ErrorCode.INTERNAL, `the ${o.role} role runs without capture and without the DNS proxy`);
   }
+  if (o.role === 'gateway' && o.gateway === undefined) throw new MeshletError(ErrorCode.INTERNAL, 'the gateway role needs its gateway options');
+  const gateway = o.role === 'gateway' ? o.gateway : undefined;
   const log = o.logger;
   const prometheus = createPrometheusMetrics('meshlet-proxy');
   const metrics = new ProxyMetrics(prometheus.meter);
@@ -95,6 +137,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     tracing: o.tracing,
     ...(o.portMap && { portMap: o.portMap }),
     ...(o.bindAddress !== undefined && { bindAddress: o.bindAddress }),
+    ...(gateway && { edge: true, httpLimits: gateway.httpLimits ?? GATEWAY_HTTP_LIMITS, maxConnections: gateway.maxConnections ?? 10_000 }),
   });
   metrics.observeClusters('meshlet_cluster_healthy_endpoints', 'Endpoints a cluster may send to (not ejected, healthy)', (report) => {
     for (const c of dataPlane.clusters.all()) {

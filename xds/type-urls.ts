@@ -15,6 +15,9 @@ export const TCP_PROXY = 'type.googleapis.com/envoy.extensions.filters.network.t
 export const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 export const ORIGINAL_DST = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
 export const HTTP_INSPECTOR = 'type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector';
+export const TLS_INSPECTOR = 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
+/** A listener filter chain's TLS termination (transport_socket `envoy.transport_sockets.tls`), e.g. the gateway's. */
+export const DOWNSTREAM_TLS_CONTEXT = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 /** Upstream HTTP options of a cluster (`typed_extension_protocol_options`), e.g. HTTP/2 to gRPC backends. */
 export const HTTP_PROTOCOL_OPTIONS = 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 

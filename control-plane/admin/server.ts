@@ -3,7 +3,8 @@
 import type http from 'node:http';
 import { listenAdmin, sendJson, sendText, type AdminServer } from '../../common/admin-http.js';
 import type { PrometheusMetrics } from '../../common/prometheus.js';
-import type { ConfigError } from '../model/types.js';
+import type { ConfigError, MeshSnapshot } from '../model/types.js';
+import { buildIngressReport } from './ingress.js';
 import type { ProxyRegistry } from '../server/sync-state.js';
 import { buildSyncz } from './syncz.js';
 
@@ -18,6 +19,8 @@ export interface AdminSources {
   readonly modelSummary: () => unknown;
   /** Consistency errors of the cache (snapshots refused), per config group. */
   readonly cacheErrors: () => unknown;
+  /** The current model snapshot, for /debug/ingress; absent: the endpoint reports nothing. */
+  readonly snapshot?: () => MeshSnapshot | undefined;
 }
 
 function route(sources: AdminSources, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -45,12 +48,14 @@ function route(sources: AdminSources, req: http.IncomingMessage, res: http.Serve
       return sendJson(res, 200, sources.modelSummary());
     case '/debug/cache_errors':
       return sendJson(res, 200, sources.cacheErrors());
+    case '/debug/ingress':
+      return sendJson(res, 200, buildIngressReport(sources.snapshot?.()));
     case '/':
       return sendText(
         res,
         200,
         ['/healthz', '/readyz', '/metrics', '/debug/syncz', '/debug/config_dump?proxy=ID', '/debug/config_errors',
-          '/debug/model', '/debug/cache_errors'].join('\n') + '\n',
+          '/debug/model', '/debug/cache_errors', '/debug/ingress'].join('\n') + '\n',
       );
     default:
       return sendText(res, 404, `no such admin path: ${url.pathname}\n`);

@@ -5,7 +5,8 @@
 // wildcard CDS/LDS: sidecar.
 import { messageType, TO_OBJECT } from '../../xds/protos.js';
 import { LISTENER } from '../../xds/type-urls.js';
-import { NODE_ROLES, type NodeInfo, type NodeRole } from '../translate/types.js';
+import { DEFAULT_GATEWAY_PORTS } from '../translate/gateway.js';
+import { NODE_ROLES, type ConfigGroup, type GatewayPorts, type NodeInfo, type NodeRole } from '../translate/types.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -31,6 +32,39 @@ function isRole(s: string): s is NodeRole {
   return (NODE_ROLES as readonly string[]).includes(s);
 }
 
+/** A port number in a metadata string: 1-65535, digits only. */
+function metadataPort(text: string | undefined, fallback: number): number | undefined {
+  if (text === undefined || text === '') return fallback;
+  if (!/^[0-9]{1,5}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * GATEWAY_HTTP_PORT / GATEWAY_HTTPS_PORT (strings, as every node metadata value meshlet reads), each defaulting
+ * to 8080 / 8443; undefined when the node sends neither, an error text when one is not a port.
+ */
+function gatewayPorts(metadata: Obj): GatewayPorts | string | undefined {
+  const httpText = structString(metadata, 'GATEWAY_HTTP_PORT');
+  const httpsText = structString(metadata, 'GATEWAY_HTTPS_PORT');
+  if (httpText === undefined && httpsText === undefined) return undefined;
+  const http = metadataPort(httpText, DEFAULT_GATEWAY_PORTS.http);
+  if (http === undefined) return `node.metadata.GATEWAY_HTTP_PORT: "${httpText}" is not a port (1-65535)`;
+  const https = metadataPort(httpsText, DEFAULT_GATEWAY_PORTS.https);
+  if (https === undefined) return `node.metadata.GATEWAY_HTTPS_PORT: "${httpsText}" is not a port (1-65535)`;
+  if (http === https) return `node.metadata.GATEWAY_HTTPS_PORT: ${https} is also the HTTP port`;
+  return { http, https };
+}
+
+/**
+ * The config group of a connected node: its role and namespace, and for a gateway its ports (defaults filled
+ * in, so that a gateway that sends none shares the translation of one that sends 8080 / 8443).
+ */
+export function groupOf(node: NodeInfo, role: NodeRole): ConfigGroup {
+  if (role !== 'gateway') return { role, namespace: node.namespace };
+  return { role, namespace: node.namespace, gatewayPorts: node.gatewayPorts ?? DEFAULT_GATEWAY_PORTS };
+}
+
 export type NodeParse = { readonly ok: true; readonly node: NodeInfo } | { readonly ok: false; readonly error: string };
 
 /** Validates the Node of a stream's first request; an error names the field. */
@@ -46,6 +80,8 @@ export function parseNode(bytes: Uint8Array | undefined): NodeParse {
   if (roleText !== undefined && !isRole(roleText)) {
     return { ok: false, error: `node.metadata.ROLE: "${roleText}" is not one of ${NODE_ROLES.join(', ')}` };
   }
+  const ports = gatewayPorts(metadata);
+  if (typeof ports === 'string') return { ok: false, error: ports };
   const loc = isObj(node['locality']) ? node['locality'] : {};
   const ips = structString(metadata, 'INSTANCE_IPS');
   const agent = [str(node['user_agent_name']), str(node['user_agent_version'])].filter((s) => s !== '').join('/');
@@ -57,6 +93,7 @@ export function parseNode(bytes: Uint8Array | undefined): NodeParse {
     ips: ips ? ips.split(',').map((s) => s.trim()).filter((s) => s !== '') : [],
     locality: { region: str(loc['region']), zone: str(loc['zone']), subZone: str(loc['sub_zone']) },
     userAgent: agent,
+    ...(ports !== undefined && { gatewayPorts: ports }),
   };
   return { ok: true, node: info };
 }

@@ -8,7 +8,7 @@ import { isServedTypeUrl, type ServedTypeUrl } from '../../xds/type-urls.js';
 import type { ControlPlaneMetrics } from '../admin/metrics.js';
 import type { GroupSnapshot } from '../cache/group-snapshot.js';
 import type { GroupWatch, SnapshotCache } from '../cache/snapshot-cache.js';
-import { parseNode, roleOf } from './node-info.js';
+import { groupOf, parseNode, roleOf } from './node-info.js';
 import type { ConfigDump, Dumpable, ProxyTable } from './proxy-table.js';
 import { Outbox } from './outbox.js';
 import type { SendBudget } from './send-budget.js';
@@ -102,7 +102,7 @@ export abstract class ProxyStream<Req> implements Dumpable {
     this.ctx.table.add(this.proxy, this);
     this.ctx.metrics?.connectedProxies.add(1, { stream: this.kind });
     this.ctx.log.info({ node: info.id, role, namespace: info.namespace, stream: this.kind, peer: this.proxy.peer }, 'xDS stream connected');
-    this.watch = this.ctx.cache.watch({ role, namespace: info.namespace }, (s, c) => this.snapshotChanged(s, c));
+    this.watch = this.ctx.cache.watch(groupOf(info, role), (s, c) => this.snapshotChanged(s, c));
     return true;
   }
 

@@ -33,12 +33,14 @@ const ADS_V3 = Object.freeze({ ads: Object.freeze({}), resource_api_version: API
  * An HTTP connection manager that fetches `routeName` by RDS over the ADS stream. grpc-js-xds accepts only
  * `rds.config_source.ads` or `.self` (listener-resource-type.ts); Envoy requires a non-empty `stat_prefix`
  * (PGV min_len 1). codec_type stays AUTO: HTTP/1.1, or HTTP/2 with prior knowledge (h2c, gRPC), as Istio.
+ * `extra` adds HttpConnectionManager fields (the gateway's use_remote_address).
  */
-export function httpConnectionManager(routeName: string, statPrefix: string): PackedAny {
+export function httpConnectionManager(routeName: string, statPrefix: string, extra?: Readonly<Record<string, unknown>>): PackedAny {
   return pack(HTTP_CONNECTION_MANAGER, {
     stat_prefix: statPrefix,
     rds: { config_source: ADS_V3, route_config_name: routeName },
     http_filters: routerOnlyFilters(),
+    ...extra,
   });
 }
 

@@ -8,7 +8,7 @@
 //   spells every name; roles.ts says which role gets what; consistency.ts checks a finished set.
 import type { MeshSnapshot } from '../model/types.js';
 import type { ResourceSet } from '../../xds/resource.js';
-import { addNameTable, addNode, addProxyless, addServiceClusters, addSidecar, ROLE_TYPES, SetBuilder } from './roles.js';
+import { addGateway, addNameTable, addNode, addProxyless, addSidecar, ROLE_TYPES, SetBuilder } from './roles.js';
 import { groupKey, type ConfigGroup } from './types.js';
 
 const sets = new WeakMap<MeshSnapshot, Map<string, ResourceSet>>();
@@ -39,7 +39,7 @@ function build(snapshot: MeshSnapshot, group: ConfigGroup): ResourceSet {
       addProxyless(out, snapshot, group.namespace);
       break;
     case 'gateway':
-      addServiceClusters(out, snapshot);
+      addGateway(out, snapshot, group.gatewayPorts);
       break;
     case 'node':
       addNode(out, snapshot);

@@ -15,15 +15,16 @@ import { nodeListeners } from './listener-node.js';
 import { sidecarVirtualListeners } from './listener-virtual.js';
 import { nameTableOf } from './name-table-cache.js';
 import { loadAssignments, serviceResources } from './service-resources.js';
-import type { ConfigGroup, NodeRole } from './types.js';
+import { DEFAULT_GATEWAY_PORTS, gatewayResources } from './gateway.js';
+import type { ConfigGroup, GatewayPorts, NodeRole } from './types.js';
 
 /** The types each role is served, in push order (xds/type-urls.ts PUSH_ORDER). */
 export const ROLE_TYPES: Readonly<Record<NodeRole, readonly ServedTypeUrl[]>> = {
   sidecar: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION, NAME_TABLE],
   proxyless: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION],
-  // The gateway's listeners (Ingress) come with a later issue; until then it gets the clusters and endpoints
-  // those listeners will route to. The node role's listeners are L4 only (listener-node.ts): no RDS.
-  gateway: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT],
+  // The gateway: Ingress and Gateway API listeners and their routes (gateway.ts), and every service's clusters.
+  // The node role's listeners are L4 only (listener-node.ts): no RDS.
+  gateway: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER, ROUTE_CONFIGURATION],
   node: [CLUSTER, CLUSTER_LOAD_ASSIGNMENT, LISTENER],
   dns: [NAME_TABLE],
 };
@@ -31,9 +32,11 @@ export const ROLE_TYPES: Readonly<Record<NodeRole, readonly ServedTypeUrl[]>> = 
 /**
  * Only a proxyless client's resources depend on its namespace (the short `svc:port` names); every other role's
  * set is the same whatever the namespace. The cache can key groups by this so that all sidecars (and all
- * gateways, nodes, DNS servers) share one translation.
+ * gateways, nodes, DNS servers) share one translation. A gateway's set depends on its ports (they name its
+ * listeners and route configurations): gateways share a translation only with gateways on the same ports.
  */
 export function canonicalGroup(group: ConfigGroup): ConfigGroup {
+  if (group.role === 'gateway') return { role: 'gateway', namespace: '*', gatewayPorts: group.gatewayPorts ?? DEFAULT_GATEWAY_PORTS };
   return group.role === 'proxyless' || group.namespace === '*' ? group : { role: group.role, namespace: '*' };
 }
 
@@ -113,6 +116,17 @@ export function addProxyless(out: SetBuilder, snapshot: MeshSnapshot, namespace:
 export function addNode(out: SetBuilder, snapshot: MeshSnapshot): void {
   addServiceClusters(out, snapshot);
   out.add(nodeListeners(snapshot));
+}
+
+/**
+ * The ingress gateway on `ports` (default 8080 / 8443): every service's clusters and endpoints, and the
+ * listeners and routes of the Ingresses meshlet serves and of the Gateways of class `meshlet` (gateway.ts).
+ */
+export function addGateway(out: SetBuilder, snapshot: MeshSnapshot, ports: GatewayPorts = DEFAULT_GATEWAY_PORTS): void {
+  addServiceClusters(out, snapshot);
+  const { listeners, routes } = gatewayResources(snapshot, ports);
+  out.add(listeners);
+  out.add(routes);
 }
 
 export function addNameTable(out: SetBuilder, snapshot: MeshSnapshot): void {

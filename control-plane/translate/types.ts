@@ -16,11 +16,22 @@ export interface ConfigGroup {
   readonly role: NodeRole;
   /** The proxy's namespace: short names (`svc:port`) of proxyless clients resolve in it. Default 'default'. */
   readonly namespace: string;
+  /**
+   * A gateway's listener ports (node metadata GATEWAY_HTTP_PORT / GATEWAY_HTTPS_PORT): they name its listeners
+   * and route configurations, so gateways on different ports cannot share a translation. Absent: 8080 / 8443.
+   */
+  readonly gatewayPorts?: GatewayPorts;
 }
 
-/** The key of a group in the cache: `role/namespace`. */
+export interface GatewayPorts {
+  readonly http: number;
+  readonly https: number;
+}
+
+/** The key of a group in the cache: `role/namespace`, and `/<http>/<https>` for a gateway with its ports. */
 export function groupKey(group: ConfigGroup): string {
-  return `${group.role}/${group.namespace}`;
+  const ports = group.gatewayPorts ? `/${group.gatewayPorts.http}/${group.gatewayPorts.https}` : '';
+  return `${group.role}/${group.namespace}${ports}`;
 }
 
 /** What the control plane knows of a connected xDS client, from its `Node` message. */
@@ -36,4 +47,6 @@ export interface NodeInfo {
   readonly locality: { readonly region: string; readonly zone: string; readonly subZone: string };
   /** Node.user_agent_name and version, for the admin pages. */
   readonly userAgent: string;
+  /** From node metadata GATEWAY_HTTP_PORT / GATEWAY_HTTPS_PORT, when either is sent (gateways send both). */
+  readonly gatewayPorts?: GatewayPorts;
 }

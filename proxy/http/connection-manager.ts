@@ -2,6 +2,9 @@
 // node:http server and one node:http2 server (neither listening: connections are handed to them) serve every
 // connection; each request finds its connection's Downstream on the socket and runs an Exchange.
 // Absolute-form requests and CONNECT on a connection that was not redirected are the explicit proxy mode.
+// At the edge (the gateway role) requests enter the mesh: each is treated as inbound (the client's address is
+// appended to x-forwarded-for, the trace starts here with a server span), gets x-forwarded-proto and an
+// x-request-id, and the limits (limits.ts) keep slow or oversized requests from holding the proxy.
 import { createServer as createHttp1Server, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -11,10 +14,12 @@ import type { ConnectionAcceptor } from '../listeners/accept.js';
 import type { ChainMatcher } from '../listeners/chain-match.js';
 import { attachDownstream, downstreamOf, type Downstream } from '../listeners/downstream.js';
 import type { NameTable } from '../xds/types.js';
+import { ConnectionGuard, LogBudget, peerOf, rawReply, SIDECAR_HTTP_LIMITS, type HttpLimits } from './connection-guard.js';
 import type { HttpDeps } from './deps.js';
 import { parseAbsoluteForm, parseConnectTarget, resolveTarget } from './explicit-proxy.js';
 import { Exchange, type DownstreamRequest } from './forward.js';
 import { REPLY, sendLocalReply, type DownstreamResponse } from './local-reply.js';
+import { setEdgeRequestHeaders } from './headers.js';
 import { proxyUpgrade } from './upgrade.js';
 
 export interface ConnectionManagerOptions {
@@ -25,31 +30,62 @@ export interface ConnectionManagerOptions {
   readonly namespace: string;
   readonly acceptor: () => ConnectionAcceptor;
   readonly outboundListener: () => ChainMatcher | undefined;
+  /** Size limits and deadlines; default: the sidecar's (SIDECAR_HTTP_LIMITS). */
+  readonly limits?: HttpLimits;
+  /** The edge (gateway role): requests enter the mesh here, Envoy's `use_remote_address: true`. */
+  readonly edge?: boolean;
 }
+
+const HEADER_OVERFLOW = rawReply(431, 'Request Header Fields Too Large');
+const BAD_REQUEST = rawReply(400, 'Bad Request');
+const REQUEST_TIMEOUT = rawReply(408, 'Request Timeout');
+const TOO_MANY_HEADERS = 'request header fields too large';
 
 export class HttpConnectionManager {
   private readonly http1: Server;
   private readonly http2: Http2Server;
+  private readonly limits: HttpLimits;
+  private readonly guarded: boolean;
+  /** Malformed or timed-out requests log at most 10 lines a second, whatever a flood sends. */
+  private readonly logBudget = new LogBudget(10);
 
   constructor(private readonly options: ConnectionManagerOptions) {
-    this.http1 = createHttp1Server({ keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 });
+    const limits = (this.limits = options.limits ?? SIDECAR_HTTP_LIMITS);
+    this.guarded = ConnectionGuard.needed(limits);
+    const maxHeaderSize = limits.maxRequestHeadersBytes;
+    // headersTimeout and requestTimeout of node:http only act on a listening server: connection-guard.ts does it.
+    this.http1 = createHttp1Server({
+      keepAliveTimeout: limits.idleTimeoutMs,
+      requestTimeout: 0,
+      headersTimeout: 60_000,
+      ...(maxHeaderSize !== undefined && { maxHeaderSize }),
+    });
+    // node keeps parsing past maxHeadersCount and drops the rest; one more than the limit lets onRequest see excess.
+    if (limits.maxHeaders !== undefined) this.http1.maxHeadersCount = limits.maxHeaders + 1;
     this.http1.on('request', this.onRequest);
     this.http1.on('upgrade', this.onUpgrade);
     this.http1.on('connect', this.onConnect);
     this.http1.on('clientError', this.onClientError);
-    this.http2 = createHttp2Server({ maxSessionMemory: 64 });
+    this.http2 = createHttp2Server({
+      maxSessionMemory: 64,
+      // HTTP/2 counts the four request pseudo-headers as entries; nghttp2 resets a stream over either limit.
+      ...(limits.maxHeaders !== undefined && { maxHeaderListPairs: limits.maxHeaders + 4 }),
+      ...(maxHeaderSize !== undefined && { settings: { maxHeaderListSize: maxHeaderSize } }),
+    });
     this.http2.on('request', this.onRequest);
     this.http2.on('sessionError', ignore);
   }
 
   /** A paused socket whose first bytes are known to be HTTP/1 (`http/1.x`) or the h2 preface (`h2c`). */
   handle(socket: Socket, downstream: Downstream, protocol: 'h2c' | 'http/1.1' | 'http/1.0'): void {
-    attachDownstream(socket, downstream);
+    // At the edge every request enters the mesh, whatever direction the listener says.
+    attachDownstream(socket, this.options.edge === true && downstream.direction !== 'inbound' ? { ...downstream, direction: 'inbound' } : downstream);
     if (protocol === 'h2c') {
       // The session reads what was put back into the socket itself (on the next tick); resuming now would lose it.
       this.http2.emit('connection', socket);
       return;
     }
+    if (this.guarded) ConnectionGuard.attach(socket, this.limits, this.options.logger, this.logBudget);
     this.http1.emit('connection', socket);
     socket.resume();
   }
@@ -65,11 +101,32 @@ export class HttpConnectionManager {
       sendLocalReply(res, REPLY.badRequest, 0, false);
       return;
     }
+    if (req.httpVersionMajor === 1) {
+      ConnectionGuard.onRequest(req as IncomingMessage, res as ServerResponse);
+      const max = this.limits.maxHeaders;
+      if (max !== undefined && req.rawHeaders.length > 2 * max) return this.tooManyHeaders(req as IncomingMessage, res as ServerResponse, max);
+    }
+    if (this.options.edge === true) setEdgeRequestHeaders(req.headers, (downstream as { tls?: boolean }).tls === true);
     const url = req.url ?? '/';
     if (downstream.explicitProxy && !url.startsWith('/')) return this.explicitRequest(req, res, downstream, url);
     const authority = ('authority' in req ? req.authority : req.headers.host) ?? '';
     new Exchange(this.options.deps, req, res, downstream, url, authority).start();
   };
+
+  /** 431 as Envoy answers a request over max_request_headers_count, and the connection closed. */
+  private tooManyHeaders(req: IncomingMessage, res: ServerResponse, max: number): void {
+    this.logLine(req.socket, 'HEADER_COUNT_OVERFLOW', 431, `more than ${max} request header fields`);
+    res.shouldKeepAlive = false;
+    res.writeHead(431, { 'content-type': 'text/plain', 'content-length': TOO_MANY_HEADERS.length, connection: 'close' });
+    res.end(TOO_MANY_HEADERS);
+  }
+
+  /** One warn line naming the peer and the reason, at most 10 a second. */
+  private logLine(socket: Socket, code: string | undefined, status: number, message: string): void {
+    const suppressed = this.logBudget.take();
+    if (suppressed === undefined) return;
+    this.options.logger.warn({ peer: peerOf(socket), code, status, ...(suppressed > 0 && { suppressed }) }, message);
+  }
 
   private explicitRequest(req: DownstreamRequest, res: DownstreamResponse, base: Downstream, url: string): void {
     const parsed = parseAbsoluteForm(url);
@@ -113,13 +170,22 @@ export class HttpConnectionManager {
     proxyUpgrade(this.options.deps, req, socket as Socket, head, downstream);
   };
 
-  private readonly onClientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+  /**
+   * A request node:http cannot parse (bad request line, bad header, header section over the size limit): 400, or
+   * 431 for a header overflow as Envoy answers, and the connection closed; the other connections go on.
+   */
+  private readonly onClientError = (err: NodeJS.ErrnoException, duplex: Duplex): void => {
+    const socket = duplex as Socket;
+    const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || response?.headersSent === true) {
       socket.destroy();
       return;
     }
-    this.options.logger.debug({ err: err.message, code: err.code }, 'malformed HTTP request');
-    socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 11\r\nconnection: close\r\n\r\nbad request');
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = overflow ? 431 : timeout ? 408 : 400;
+    this.logLine(socket, err.code, status, `malformed HTTP request: ${err.message}`);
+    socket.end(overflow ? HEADER_OVERFLOW : timeout ? REQUEST_TIMEOUT : BAD_REQUEST, () => socket.destroy());
   };
 }
 

@@ -1,6 +1,6 @@
 // The router (Envoy's router filter): one request from route match to the last byte of the response.
 //
-//   match route (404 NR) → cluster (503 NC) → request breaker (503 UO) → pick host (503 UH)
+//   match route (404 NR) → redirect / direct_response answered here → cluster (503 NC) → request breaker (503 UO) → pick host (503 UH)
 //     → attempt: headers out, body streamed (replayable when retries are on)
 //       → response headers: retriable? → back off and try another host : stream the response downstream
 //       → failure before headers: connect failure / reset → retry, else 503 UF / UC (+URX when retries ran out)
@@ -18,6 +18,7 @@ import { RetryState, type AttemptOutcome } from '../resilience/retry.js';
 import { outlierResultOf } from '../resilience/outlier.js';
 import type { RouteMatch } from '../router/route-table.js';
 import { hashKey } from '../router/hash-key.js';
+import { applyHeaderMutations } from '../router/header-mutation.js';
 import type { RouteRequest } from '../router/request.js';
 import type { RuntimeCluster } from '../runtime/cluster.js';
 import { newHttpAccessEntry, type HttpAccessEntry } from '../telemetry/access-log.js';
@@ -25,7 +26,7 @@ import { ResponseFlag, type ResponseFlags } from '../telemetry/response-flags.js
 import type { UpstreamExchange, UpstreamFailure, UpstreamSink } from '../upstream/exchange.js';
 import { pickTarget, type UpstreamTarget } from '../upstream/target.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { isGrpc, REPLY, sendLocalReply, type DownstreamResponse, type LocalReply } from './local-reply.js';
+import { isGrpc, REPLY, sendDirectResponse, sendLocalReply, type DownstreamResponse, type LocalReply } from './local-reply.js';
 import { ReplayableBody } from './request-body.js';
 import type { HttpDeps } from './deps.js';
 
@@ -78,7 +79,9 @@ export class Exchange implements UpstreamSink {
     authority: string,
   ) {
     this.grpc = isGrpc(req.headers['content-type']);
-    this.request = { authority, path, method: req.method ?? 'GET', scheme: 'http', headers: req.headers };
+    // :scheme is the downstream connection's: https when the filter chain terminated TLS (what Envoy's
+    // x-forwarded-proto says at the edge, and what a redirect keeps or changes).
+    this.request = { authority, path, method: req.method ?? 'GET', scheme: ds.tls === true ? 'https' : 'http', headers: req.headers };
   }
 
   start(): void {
@@ -88,6 +91,15 @@ export class Exchange implements UpstreamSink {
     const match = table?.match(this.request);
     if (match === undefined) return this.reply(REPLY.noRoute, ResponseFlag.NoRouteFound);
     this.match = match;
+    const answer = match.localAnswer;
+    if (answer !== undefined) {
+      // Redirect or direct_response: no cluster, no upstream; logged and counted like any local reply (cluster
+      // `unknown`, no response flag — Envoy has none for these either).
+      this.status = answer.status;
+      this.bytesSent = answer.body.length;
+      sendDirectResponse(this.res, answer.status, answer.body, answer.location(this.request), this.grpc);
+      return this.finish();
+    }
     this.clusterName = match.cluster(this.deps.random());
     const cluster = this.deps.clusters.get(this.clusterName);
     if (cluster === undefined) return this.reply(REPLY.noCluster, ResponseFlag.NoClusterFound);
@@ -102,6 +114,8 @@ export class Exchange implements UpstreamSink {
     const forwarded = upstreamRequestHeaders(this.req.headers, this.ds.direction === 'inbound' ? this.ds.remoteAddress : undefined);
     this.requestHeaders = forwarded.headers;
     this.requestId = forwarded.requestId;
+    const mutations = match.requestHeaderMutations(this.clusterName);
+    if (mutations.length > 0) applyHeaderMutations(this.requestHeaders, mutations);
     const tracing = this.deps.tracing;
     if (tracing.enabled) {
       const info = { method: this.request.method, path: this.request.path, authority: this.request.authority, peerAddress: this.ds.remoteAddress, cluster: this.clusterName, route: spanRouteName(route.name) };

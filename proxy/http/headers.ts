@@ -50,6 +50,19 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, appendForwa
   return { headers: out, requestId };
 }
 
+/**
+ * The edge (Envoy's HCM with `use_remote_address: true`, the gateway role), applied to the downstream request in
+ * place before it is routed: `x-forwarded-proto` says how the client reached the proxy (`https` over TLS, else
+ * `http`, whatever the client claimed), and `x-request-id` is generated when absent so that the access log and
+ * the upstream see the same one. The client's address is appended to `x-forwarded-for` by the forwarding itself
+ * (upstreamRequestHeaders, for requests that enter the mesh), which the gateway's requests do.
+ */
+export function setEdgeRequestHeaders(headers: IncomingHttpHeaders, tls: boolean): void {
+  headers['x-forwarded-proto'] = tls ? 'https' : 'http';
+  const requestId = headers['x-request-id'];
+  if (typeof requestId !== 'string' || requestId === '') headers['x-request-id'] = randomUUID();
+}
+
 /** The response headers sent downstream: the upstream's minus hop-by-hop ones. */
 export function downstreamResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const tokens = connectionTokens(headers);

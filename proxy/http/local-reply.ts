@@ -68,3 +68,27 @@ export function sendLocalReply(res: DownstreamResponse, reply: LocalReply, flags
   });
   res.end(reply.body);
 }
+
+/**
+ * The answer of a redirect or direct_response route (Envoy sends both as local replies): the configured status,
+ * `location` when there is one, and the body — with `content-type: text/plain` when there is a body, and none
+ * when there is not (Envoy's local reply). No response flag applies, so no `x-meshlet-response-flags`. A gRPC
+ * caller gets the trailers-only form like every local reply, its grpc-status mapped from the status.
+ */
+export function sendDirectResponse(res: DownstreamResponse, status: number, body: Buffer, location: string | undefined, grpc: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (grpc) {
+    res.writeHead(200, location === undefined ? { 'content-type': 'application/grpc' } : { 'content-type': 'application/grpc', location });
+    res.addTrailers({ 'grpc-status': String(grpcStatusFor(status)), 'grpc-message': encodeURIComponent(body.toString()) });
+    res.end();
+    return;
+  }
+  const headers: Record<string, string | number> = { 'content-length': body.length };
+  if (body.length > 0) headers['content-type'] = 'text/plain';
+  if (location !== undefined) headers['location'] = location;
+  res.writeHead(status, headers);
+  res.end(body);
+}

@@ -18,6 +18,12 @@ export interface Downstream {
   readonly remotePort: number;
   /** Explicit HTTP proxy mode: absolute-form requests and CONNECT on the outbound port, not redirected. */
   readonly explicitProxy: boolean;
+  /** The chain terminated TLS (DownstreamTlsContext): requests came over https (x-forwarded-proto). */
+  readonly tls: boolean;
+  /** SNI of the ClientHello, lower-cased, when the listener inspected TLS and the client sent one. */
+  readonly serverName?: string;
+  /** The protocol ALPN negotiated (`h2`, `http/1.1`) on a TLS-terminated connection. */
+  readonly alpnProtocol?: string;
 }
 
 /**

@@ -85,6 +85,11 @@ export class HeaderMatcher {
     return this.matchesValue(value) !== this.invert;
   }
 
+  /** The value check alone (a present value): what a QueryParameterMatcher asks of a parameter's value. */
+  matchesValueOf(value: string): boolean {
+    return this.matchesValue(value);
+  }
+
   private matchesValue(value: string): boolean {
     const v = this.value;
     switch (this.kind) {

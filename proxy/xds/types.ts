@@ -1,5 +1,6 @@
 // The sidecar's own view of its xDS configuration: small, immutable domain types the validating decoders
 // (decoders/) produce from Envoy protos. Nothing outside proxy/xds/ sees a proto object.
+import type { SecureContext } from 'node:tls';
 
 /** A problem found while decoding a resource, with the proto field path (`filter_chains[0].filters[0]...`). */
 export interface DecodeError {
@@ -36,7 +37,31 @@ export interface ProxyFilterChain {
    * `http/1.1`, `h2c`); empty matches any. A listener with such chains sniffs the first bytes of a connection.
    */
   readonly applicationProtocols: readonly string[];
+  /**
+   * filter_chain_match.server_names: the SNI names this chain serves, exact (`a.example.com`) or wildcard
+   * (`*.example.com`); empty matches any name and connections without SNI. Needs the tls_inspector.
+   */
+  readonly serverNames: readonly string[];
+  /** filter_chain_match.transport_protocol as the tls_inspector detects it, when set. */
+  readonly transportProtocol?: 'tls' | 'raw_buffer';
+  /** transport_socket `envoy.transport_sockets.tls` (DownstreamTlsContext): the chain terminates TLS. */
+  readonly tls?: ChainTls;
   readonly target: ChainTarget;
+}
+
+/**
+ * A decoded DownstreamTlsContext. The SecureContext is built at decode time (a bad certificate or key NACKs the
+ * update). Implementations keep it off the object's own enumerable properties, so that freezing, comparing or
+ * dumping decoded config never walks into node's native context or prints key material.
+ */
+export interface ChainTls {
+  readonly secureContext: SecureContext;
+  /** common_tls_context.alpn_protocols in preference order (`h2`, `http/1.1`); empty: no ALPN. */
+  readonly alpn: readonly string[];
+  /** require_sni: a handshake without SNI is refused. */
+  readonly requireSni: boolean;
+  /** The subjects (CN, else first SAN) of the certificates, for logs and the admin page. */
+  readonly certificates: readonly string[];
 }
 
 export interface ProxyListener {
@@ -82,6 +107,8 @@ export interface HeaderMatch {
 export interface WeightedCluster {
   readonly name: string;
   readonly weight: number;
+  /** ClusterWeight.request_headers_to_remove / request_headers_to_add (the most specific level). */
+  readonly requestHeaders?: HeaderMutation;
 }
 
 export interface RetryPolicy {
@@ -104,18 +131,69 @@ export type HashPolicy =
   | { readonly kind: 'cookie'; readonly name: string }
   | { readonly kind: 'source_ip' };
 
+/**
+ * RouteMatch.query_parameters (QueryParameterMatcher): the first value of parameter `name` in the query string,
+ * as sent (not percent-decoded, as Envoy's Http::Utility::QueryParamsMulti::parseQueryString), against
+ * `match`; `present` means the parameter need only be there (present_match, or no string_match).
+ */
+export interface QueryParameterMatch {
+  readonly name: string;
+  readonly match: HeaderValueMatch;
+}
+
+/** core.v3.HeaderValueOption.HeaderAppendAction (the legacy `append` true / false is read as the first / third). */
+export type HeaderAppendAction = 'APPEND_IF_EXISTS_OR_ADD' | 'ADD_IF_ABSENT' | 'OVERWRITE_IF_EXISTS_OR_ADD' | 'OVERWRITE_IF_EXISTS';
+
+/** One request_headers_to_add entry: a lower-case name and a literal value (`%%` already unescaped). */
+export interface HeaderToAdd {
+  readonly name: string;
+  readonly value: string;
+  readonly action: HeaderAppendAction;
+  /** keep_empty_value: an empty value is added only when set (Envoy skips it otherwise). */
+  readonly keepEmptyValue: boolean;
+}
+
+/** request_headers_to_remove then request_headers_to_add of one level (Envoy's HeaderParser: remove, then add). */
+export interface HeaderMutation {
+  /** Lower-case names; never pseudo-headers nor `host` (the decoder rejects those, as Envoy does). */
+  readonly remove: readonly string[];
+  readonly add: readonly HeaderToAdd[];
+}
+
+/** RedirectAction: what replaces each part of the request's URL in the `location` of a 3xx answer. */
+export interface RedirectAction {
+  /** scheme_redirect, or `https` for https_redirect; unset keeps the request's scheme. */
+  readonly scheme?: string;
+  readonly host?: string;
+  /** port_redirect (1..65535). */
+  readonly port?: number;
+  /** path_redirect; a query string in it replaces the request's and is never stripped. */
+  readonly path?: string;
+  /** response_code: 301 (MOVED_PERMANENTLY, the default), 302, 303, 307 or 308. */
+  readonly status: number;
+  readonly stripQuery: boolean;
+}
+
 export interface ProxyRoute {
   readonly name: string;
   readonly path: PathMatch;
   readonly headers: readonly HeaderMatch[];
+  /** RouteMatch.query_parameters; absent or empty when the route does not look at the query string. */
+  readonly queryParameters?: readonly QueryParameterMatch[];
   readonly action:
     | { readonly kind: 'cluster'; readonly cluster: string }
-    | { readonly kind: 'weighted'; readonly clusters: readonly WeightedCluster[]; readonly totalWeight: number };
+    | { readonly kind: 'weighted'; readonly clusters: readonly WeightedCluster[]; readonly totalWeight: number }
+    /** Route.redirect: answered by the proxy, no upstream. */
+    | { readonly kind: 'redirect'; readonly redirect: RedirectAction }
+    /** Route.direct_response: `body` is text, or base64 of inline_bytes. */
+    | { readonly kind: 'direct'; readonly status: number; readonly body: string; readonly bodyEncoding: 'utf8' | 'base64' };
   /** Route timeout in ms; 0 disables it. Envoy's default, when unset, is 15 s. */
   readonly timeoutMs: number;
   readonly retryPolicy?: RetryPolicy;
   /** RouteAction.hash_policy, in order; empty when unset. */
   readonly hashPolicy: readonly HashPolicy[];
+  /** Route.request_headers_to_remove / request_headers_to_add. */
+  readonly requestHeaders?: HeaderMutation;
 }
 
 export interface ProxyVirtualHost {
@@ -123,11 +201,21 @@ export interface ProxyVirtualHost {
   readonly domains: readonly string[];
   readonly routes: readonly ProxyRoute[];
   readonly retryPolicy?: RetryPolicy;
+  /** VirtualHost.request_headers_to_remove / request_headers_to_add. */
+  readonly requestHeaders?: HeaderMutation;
 }
 
 export interface ProxyRouteConfig {
   readonly name: string;
   readonly virtualHosts: readonly ProxyVirtualHost[];
+  /** RouteConfiguration.request_headers_to_remove / request_headers_to_add. */
+  readonly requestHeaders?: HeaderMutation;
+  /**
+   * most_specific_header_mutations_wins: header mutations are applied least specific first (configuration,
+   * virtual host, route, weighted cluster), so the most specific one has the last word; by default the order
+   * is the reverse.
+   */
+  readonly mostSpecificHeaderMutationsWins?: boolean;
 }
 
 // ---- CDS / EDS ------------------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 // (and Istio) send a sidecar: the virtual outbound listener (use_original_dst), the virtual inbound listener
 // (original_dst listener filter), and per-service listeners with one filter chain ending in either an HTTP
 // connection manager using RDS over ADS or a TCP proxy to one cluster. Anything else is an error with its path.
-import { HTTP_CONNECTION_MANAGER, ORIGINAL_DST, ROUTER, TCP_PROXY } from '../../../xds/type-urls.js';
-import type { ChainTarget, Decoded, ListenerKind, ProxyFilterChain, ProxyListener } from '../types.js';
+// An ingress gateway's HTTPS listener adds the tls_inspector listener filter and one chain per certificate,
+// matched by filter_chain_match.server_names, whose transport_socket terminates TLS (DownstreamTlsContext).
+import { DOWNSTREAM_TLS_CONTEXT, HTTP_CONNECTION_MANAGER, ORIGINAL_DST, ROUTER, TCP_PROXY, TLS_INSPECTOR } from '../../../xds/type-urls.js';
+import { downstreamTlsFromObject } from '../../tls/downstream-tls-context.js';
+import type { ChainTarget, ChainTls, Decoded, ListenerKind, ProxyFilterChain, ProxyListener } from '../types.js';
 import { routeConfigFromObject } from './route.js';
 import { at, decodeMessage, index, isObj, Issues, list, num, obj, portNumber, required, str, unpackAny, wrapped, type Obj } from './read.js';
 
@@ -54,9 +57,37 @@ function chainTarget(chain: Obj, path: string, issues: Issues): ChainTarget | un
   return packed.typeUrl === TCP_PROXY ? tcpTarget(packed.body, fpath, issues) : httpTarget(packed.body, fpath, issues);
 }
 
+/** The transport socket `envoy.transport_sockets.tls` (Envoy's only one meshlet terminates); raw_buffer is none. */
+function transportSocket(chain: Obj, name: string, path: string, issues: Issues): ChainTls | undefined {
+  const socket = chain['transport_socket'];
+  if (!isObj(socket)) return undefined;
+  const packed = unpackAny(socket['typed_config'], [DOWNSTREAM_TLS_CONTEXT], at(path, 'typed_config'), issues);
+  return packed && downstreamTlsFromObject(packed.body, name, at(path, 'typed_config'), issues);
+}
+
+/** filter_chain_match.transport_protocol: `tls` or `raw_buffer` (what the tls_inspector reports), or unset. */
+function transportProtocol(v: unknown, path: string, issues: Issues): ProxyFilterChain['transportProtocol'] {
+  const p = str(v);
+  if (p === 'tls' || p === 'raw_buffer') return p;
+  if (p !== '') issues.add(path, `"${p}" is not supported (expected tls or raw_buffer)`);
+  return undefined;
+}
+
+/** filter_chain_match.server_names: lower-cased; a wildcard only as a whole leading label (`*.example.com`). */
+function serverNames(v: unknown, path: string, issues: Issues): string[] {
+  return list(v).map((raw, i) => {
+    const name = str(raw).toLowerCase();
+    const bad = name === '' || name.lastIndexOf('*') > 0 || (name.startsWith('*') && !name.startsWith('*.'));
+    if (bad) issues.add(index(path, i), `"${str(raw)}" is not a server name (exact, or *.suffix)`);
+    return name;
+  });
+}
+
 function filterChain(v: unknown, path: string, issues: Issues): ProxyFilterChain | undefined {
   const chain = obj(v);
+  const name = str(chain['name']);
   const match = obj(chain['filter_chain_match']);
+  const mpath = at(path, 'filter_chain_match');
   const target = chainTarget(chain, path, issues);
   const port = wrapped(match['destination_port']);
   const prefixRanges = list(match['prefix_ranges']).map((r) => {
@@ -64,12 +95,18 @@ function filterChain(v: unknown, path: string, issues: Issues): ProxyFilterChain
     return `${str(range['address_prefix'])}/${num(wrapped(range['prefix_len'])) ?? 0}`;
   });
   const applicationProtocols = list(match['application_protocols']).map(str);
+  const names = serverNames(match['server_names'], at(mpath, 'server_names'), issues);
+  const transport = transportProtocol(match['transport_protocol'], at(mpath, 'transport_protocol'), issues);
+  const tls = transportSocket(chain, name, at(path, 'transport_socket'), issues);
   if (!target) return undefined;
   return {
-    name: str(chain['name']),
+    name,
     ...(port !== undefined && { destinationPort: num(port) ?? 0 }),
     prefixRanges,
     applicationProtocols,
+    serverNames: names,
+    ...(transport !== undefined && { transportProtocol: transport }),
+    ...(tls !== undefined && { tls }),
     target,
   };
 }
@@ -83,6 +120,21 @@ function kindOf(l: Obj, chains: readonly ProxyFilterChain[]): ListenerKind {
 
 function direction(v: unknown): ProxyListener['direction'] {
   return v === 'INBOUND' || v === 'OUTBOUND' ? v : 'UNSPECIFIED';
+}
+
+/**
+ * listener_filters whose config meshlet reads: the tls_inspector's (an empty TlsInspector; enable_ja3_fingerprinting
+ * is not supported). Other listener filters (original_dst, http_inspector) need no config and are not checked
+ * here, as before. Like Envoy, a listener whose chains match on SNI inspects TLS even without the filter.
+ */
+function listenerFilters(l: Obj, issues: Issues): void {
+  list(l['listener_filters']).forEach((f, i) => {
+    const any = obj(obj(f)['typed_config']);
+    if (str(any['type_url']) !== TLS_INSPECTOR) return;
+    const path = at(index('listener_filters', i), 'typed_config');
+    const body = unpackAny(any, [TLS_INSPECTOR], path, issues);
+    if (wrapped(body?.body['enable_ja3_fingerprinting']) === true) issues.add(at(path, 'enable_ja3_fingerprinting'), 'not supported');
+  });
 }
 
 /** Validates a decoded Listener; exported for tests that start from an object. */
@@ -99,8 +151,10 @@ export function listenerFromObject(l: Obj, issues: Issues): Decoded<ProxyListene
   const kind = kindOf(l, chains);
   // A service listener has one chain, or (a port that declares no protocol) an HTTP chain chosen by sniffing
   // and a TCP chain for the rest, as Istio's outbound listeners for auto-detected ports.
-  const sniffing = chains.some((c) => c.applicationProtocols.length > 0);
+  // An HTTPS listener (tls_inspector) has a chain per certificate, told apart by SNI and transport protocol.
+  const sniffing = chains.some((c) => c.applicationProtocols.length > 0 || c.serverNames.length > 0 || c.transportProtocol !== undefined);
   if ((kind === 'http' || kind === 'tcp') && rawChains.length > 1 && !sniffing) issues.add('filter_chains', 'a service listener has one filter chain');
+  listenerFilters(l, issues);
   const target = chains[0]?.target;
   return issues.result(() => ({
     name,

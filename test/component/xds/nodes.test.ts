@@ -45,7 +45,7 @@ void test('without ROLE, a wildcard first request is a sidecar; ROLE and NAMESPA
   assert.equal(byId.get('envoy-1')?.node.namespace, 'default');
   assert.equal(byId.get('gw-1')?.role, 'gateway');
   assert.deepEqual(byId.get('gw-1')?.node.ips, ['10.1.0.5', '10.1.0.6']);
-  assert.deepEqual(ads.cache.groups().sort(), ['gateway/edge', 'sidecar/default']);
+  assert.deepEqual(ads.cache.groups().sort(), ['gateway/edge/8080/8443', 'sidecar/default']);
 });
 
 void test('a first request without node id, or without node, is refused with INVALID_ARGUMENT', async (t) => {

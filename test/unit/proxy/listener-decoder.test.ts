@@ -72,7 +72,7 @@ const cases: readonly { name: string; bytes: () => Uint8Array; errors: string[] 
       ]),
     errors: [
       'filter_chains[0].filters[0].typed_config.http_filters: the router must be the last HTTP filter',
-      'filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route: required (redirect, direct_response and filter_action are not supported)',
+      'filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0]: one of route, redirect or direct_response is required',
     ],
   },
   {

@@ -107,15 +107,15 @@ const cases: readonly { name: string; bytes: () => Uint8Array; errors: string[] 
     errors: ['virtual_hosts[0].domains[0]: "a.*.b": a wildcard may only be the first or last character'],
   },
   {
-    name: 'a redirect, a route without cluster, a bad regex',
+    name: 'a route without an action, a route without cluster, a bad regex',
     bytes: () =>
       routes([
-        { match: { prefix: '/' }, redirect: { host_redirect: 'x' } },
+        { match: { prefix: '/' } },
         { match: { prefix: '/' }, route: {} },
         { match: { safe_regex: { regex: '(' } }, route: { cluster: 'c' } },
       ]),
     errors: [
-      'virtual_hosts[0].routes[0].route: required (redirect, direct_response and filter_action are not supported)',
+      'virtual_hosts[0].routes[0]: one of route, redirect or direct_response is required',
       'virtual_hosts[0].routes[1].route.cluster: required (or weighted_clusters)',
       'virtual_hosts[0].routes[2].match.safe_regex.regex: invalid: Invalid regular expression: /^(?:()$/: Unterminated group',
     ],
@@ -214,7 +214,6 @@ for (const [value, why] of badSeparatedPrefixes) {
 
 void test('RDS invalid: match fields the sidecar cannot evaluate are rejected, not ignored', () => {
   for (const [field, value] of [
-    ['query_parameters', [{ name: 'debug', present_match: true }]],
     ['runtime_fraction', { default_value: { numerator: 50 } }],
     ['grpc', {}],
   ] as const) {

@@ -56,7 +56,8 @@ const EXPECTED: Readonly<Record<string, Partial<Record<ServedTypeUrl, readonly s
       'web.shop.svc.cluster.local:80',
     ],
   },
-  gateway: { [CLUSTER]: SERVICE_CLUSTERS, [CLUSTER_LOAD_ASSIGNMENT]: EDS },
+  // No Ingress, no certificate: the HTTP listener and its routes (a 404 catch-all) only.
+  gateway: { [CLUSTER]: SERVICE_CLUSTERS, [CLUSTER_LOAD_ASSIGNMENT]: EDS, [LISTENER]: ['0.0.0.0_8080'], [ROUTE_CONFIGURATION]: ['http.8080'] },
   node: { [CLUSTER]: SERVICE_CLUSTERS, [CLUSTER_LOAD_ASSIGNMENT]: EDS },
   dns: { [NAME_TABLE]: ['cluster.local'] },
 };
@@ -102,10 +103,12 @@ void test('translate is deterministic and memoised per (snapshot, group)', () =>
 
 void test('canonicalGroup: only proxyless groups keep their namespace', () => {
   assert.deepEqual(canonicalGroup({ role: 'proxyless', namespace: 'shop' }), { role: 'proxyless', namespace: 'shop' });
+  assert.deepEqual(canonicalGroup({ role: 'gateway', namespace: 'shop', gatewayPorts: { http: 80, https: 443 } }), { role: 'gateway', namespace: '*', gatewayPorts: { http: 80, https: 443 } });
   for (const role of NODE_ROLES.filter((r) => r !== 'proxyless')) {
     const a = translate(smallMesh(), { role, namespace: 'default' });
     const b = translate(smallMesh(), canonicalGroup({ role, namespace: 'shop' }));
-    assert.deepEqual(canonicalGroup({ role, namespace: 'shop' }), { role, namespace: '*' });
+    const ports = role === 'gateway' ? { gatewayPorts: { http: 8080, https: 8443 } } : {};
+    assert.deepEqual(canonicalGroup({ role, namespace: 'shop' }), { role, namespace: '*', ...ports });
     for (const [type, resources] of a) assert.deepEqual([...(b.get(type)?.keys() ?? [])], [...resources.keys()], role);
   }
 });

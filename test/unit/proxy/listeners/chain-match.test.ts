@@ -6,7 +6,7 @@ import { ChainMatcher } from '../../../../proxy/listeners/chain-match.js';
 import type { ProxyFilterChain, ProxyListener } from '../../../../proxy/xds/types.js';
 
 function chain(name: string, match: Partial<Pick<ProxyFilterChain, 'destinationPort' | 'prefixRanges' | 'applicationProtocols'>>): ProxyFilterChain {
-  return { name, prefixRanges: [], applicationProtocols: [], ...match, target: { kind: 'tcp', cluster: name, statPrefix: name } };
+  return { name, prefixRanges: [], applicationProtocols: [], serverNames: [], ...match, target: { kind: 'tcp', cluster: name, statPrefix: name } };
 }
 
 const listener: ProxyListener = {
