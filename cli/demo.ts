@@ -30,6 +30,10 @@ function report(run: DemoRun): void {
   heading('Where all requests went (requests per node and per endpoint)');
   print(renderSummary(run.summary));
   for (const n of run.nodePorts) print(`  NodePort ${new URL(n.url).port} on ${n.node} ${new URL(n.url).hostname}: ${n.ok}/${n.total} answered 200`);
+  if (run.https !== undefined) {
+    const h = run.https;
+    print(`  HTTPS ${h.url} with SNI ${h.servername} (TLS ends at the gateway): ${h.ok}/${h.total} answered 200, certificate ${h.certificates.join(', ') || 'none'}`);
+  }
   if (run.traced !== undefined) {
     heading('The trace of that request (spans from the apps and their sidecars, sent over OTLP to the cluster\'s collector)');
     print(renderTrace([clientSpan(run.traced), ...run.traceSpans]));

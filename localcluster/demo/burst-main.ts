@@ -1,10 +1,13 @@
 // `node burst-main.js PLAN_JSON`: the demo's client, run inside the external namespace ("the internet"). PLAN_JSON
-// is `{"targets": [{"url": "http://172.20.0.1/", "count": 200}, ...], "concurrency": 8}`. Every request opens a
+// is `{"targets": [{"url": "http://172.20.0.1/", "count": 200}, {"url": "https://...", "count": 5, "servername":
+// "shop.example.com"}, ...], "concurrency": 8}` (HTTPS: the certificate is recorded, not verified). Every request opens a
 // new connection (so the LoadBalancer's per-flow ECMP and the node proxy's balancing are seen per request) and
 // starts a trace of its own: a sampled `traceparent` with a fresh trace id, which the frontend's sidecar continues.
 // Prints one JSON line per request (BurstResult); never more than MAX_REQUESTS requests, nor longer than DEADLINE_MS.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { jsonOrText } from '../../common/json.js';
 import type { BurstResult } from './report.js';
 
@@ -12,8 +15,14 @@ const MAX_REQUESTS = 10_000;
 const DEADLINE_MS = 120_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
+interface Target {
+  url: string;
+  count: number;
+  servername?: string;
+}
+
 interface Plan {
-  targets: Array<{ url: string; count: number }>;
+  targets: Target[];
   concurrency: number;
 }
 
@@ -26,7 +35,9 @@ function parsePlan(text: string | undefined): Plan {
 
 const nowNano = (): bigint => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
 
-function once(url: string): Promise<BurstResult> {
+function once(target: Target): Promise<BurstResult> {
+  const { url } = target;
+  const secure = url.startsWith('https:');
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   const started = nowNano();
@@ -35,14 +46,20 @@ function once(url: string): Promise<BurstResult> {
     url, traceId, spanId, status: 0, ms: performance.now() - t0, startUnixNano: started.toString(), endUnixNano: nowNano().toString(), ...fields,
   });
   return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: REQUEST_TIMEOUT_MS, headers: { traceparent: `00-${traceId}-${spanId}-01` } }, (res) => {
+    const options = {
+      agent: false as const, timeout: REQUEST_TIMEOUT_MS, headers: { traceparent: `00-${traceId}-${spanId}-01` },
+      ...(secure && { servername: target.servername ?? '', rejectUnauthorized: false }),
+    };
+    const req = (secure ? https : http).get(url, options, (res) => {
+      const cn = secure ? (res.socket as TLSSocket).getPeerCertificate().subject?.CN : undefined;
+      const certificate = Array.isArray(cn) ? cn.join(',') : cn;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => resolve(result({ error: e.message })));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = jsonOrText(text);
-        resolve(result({ status: res.statusCode ?? 0, body }));
+        resolve(result({ status: res.statusCode ?? 0, body, ...(certificate !== undefined && { certificate }) }));
       });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
@@ -51,11 +68,11 @@ function once(url: string): Promise<BurstResult> {
 }
 
 const plan = parsePlan(process.argv[2]);
-const queue = plan.targets.flatMap((t) => Array.from({ length: t.count }, () => t.url));
+const queue = plan.targets.flatMap((t) => Array.from({ length: t.count }, () => t));
 const deadline = Date.now() + DEADLINE_MS;
 async function worker(): Promise<void> {
-  for (let url = queue.shift(); url !== undefined && Date.now() < deadline; url = queue.shift()) {
-    process.stdout.write(`${JSON.stringify(await once(url))}\n`);
+  for (let target = queue.shift(); target !== undefined && Date.now() < deadline; target = queue.shift()) {
+    process.stdout.write(`${JSON.stringify(await once(target))}\n`);
   }
 }
 await Promise.all(Array.from({ length: plan.concurrency }, worker));

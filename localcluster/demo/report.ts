@@ -18,6 +18,8 @@ export interface BurstResult {
   readonly endUnixNano: string;
   readonly body?: unknown;
   readonly error?: string;
+  /** HTTPS: the CN of the certificate the server presented. */
+  readonly certificate?: string;
 }
 
 export interface DemoTopology {

@@ -36,6 +36,15 @@ export interface NodePortCheck {
   readonly total: number;
 }
 
+export interface HttpsCheck {
+  readonly url: string;
+  readonly servername: string;
+  readonly ok: number;
+  readonly total: number;
+  /** The certificate CNs presented. */
+  readonly certificates: readonly string[];
+}
+
 export interface DemoRun {
   readonly state: ClusterState;
   readonly status: ClusterStatus;
@@ -43,6 +52,8 @@ export interface DemoRun {
   readonly results: readonly BurstResult[];
   readonly summary: BurstSummary;
   readonly nodePorts: readonly NodePortCheck[];
+  /** HTTPS through the LoadBalancer's port 443, when it has one (TLS terminated by the ingress gateway). */
+  readonly https?: HttpsCheck;
   /** The request whose trace is shown, and the spans the collector received for it. */
   readonly traced?: BurstResult;
   readonly traceSpans: readonly ReceivedSpan[];
@@ -52,8 +63,15 @@ export class DemoError extends Error {
   override readonly name = 'DemoError';
 }
 
+export interface BurstTarget {
+  readonly url: string;
+  readonly count: number;
+  /** HTTPS: the SNI to send. */
+  readonly servername?: string;
+}
+
 /** Runs burst-main in the external namespace and returns its results. */
-export function burst(state: ClusterState, targets: ReadonlyArray<{ url: string; count: number }>, concurrency: number): Promise<BurstResult[]> {
+export function burst(state: ClusterState, targets: readonly BurstTarget[], concurrency: number): Promise<BurstResult[]> {
   const [node = process.execPath, ...args] = nodeScript('demo/burst-main.ts');
   const plan = JSON.stringify({ targets, concurrency });
   return new Promise((resolve, reject) => {
@@ -67,14 +85,21 @@ export function burst(state: ClusterState, targets: ReadonlyArray<{ url: string;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The LoadBalancer address and port of the frontend Service, once assigned. */
-function frontendEntry(s: ClusterStatus): { url: string; service: string; nodePort: number | undefined } {
+function frontendEntry(s: ClusterStatus): { url: string; service: string; nodePort: number | undefined; httpsUrl?: string } {
   const svc = s.services.find((v) => v.type === 'LoadBalancer');
   const port = svc?.ports[0];
   if (svc === undefined || port === undefined || svc.externalIp === '' || svc.externalIp === '<pending>') {
-    throw new DemoError('the demo has no LoadBalancer Service with an external IP (examples/demo/frontend.yaml)');
+    throw new DemoError('the demo has no LoadBalancer Service with an external IP (examples/demo/gateway.yaml)');
   }
-  return { url: `http://${svc.externalIp}:${port.port}/`, service: `${svc.namespace}/${svc.name}`, nodePort: port.nodePort };
+  const https = svc.ports.find((p) => p.name === 'https' || p.port === 443);
+  return {
+    url: `http://${svc.externalIp}:${port.port}/`, service: `${svc.namespace}/${svc.name}`, nodePort: port.nodePort,
+    ...(https !== undefined && { httpsUrl: `https://${svc.externalIp}:${https.port}/` }),
+  };
 }
+
+/** The SNI the demo's HTTPS requests send: the host of the demo's Ingress TLS section. */
+export const DEMO_TLS_HOST = 'shop.example.com';
 
 export function topologyOf(state: ClusterState, lbUrl: string, lbService: string): DemoTopology {
   return {
@@ -142,19 +167,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const requests = options.requests ?? 200;
   const nodePortUrls = entry.nodePort === undefined ? [] : state.plan.nodes.map((n) => ({ node: n.name, url: `http://${n.ip}:${entry.nodePort}/` }));
   const perNode = options.nodePortRequests ?? 5;
-  say(`sending ${requests} requests to ${entry.url}${nodePortUrls.length > 0 ? ` and ${perNode} to the nodePort of each node` : ''}, ${options.concurrency ?? 8} at a time`);
-  const results = await burst(state, [{ url: entry.url, count: requests }, ...nodePortUrls.map((n) => ({ url: n.url, count: perNode }))], options.concurrency ?? 8);
+  say(`sending ${requests} requests to ${entry.url}${nodePortUrls.length > 0 ? `, ${perNode} to the nodePort of each node` : ''}${entry.httpsUrl ? `, ${perNode} to ${entry.httpsUrl}` : ''}, ${options.concurrency ?? 8} at a time`);
+  const httpsTargets = entry.httpsUrl === undefined ? [] : [{ url: entry.httpsUrl, count: perNode, servername: DEMO_TLS_HOST }];
+  const results = await burst(
+    state,
+    [{ url: entry.url, count: requests }, ...nodePortUrls.map((n) => ({ url: n.url, count: perNode })), ...httpsTargets],
+    options.concurrency ?? 8,
+  );
   const topology = topologyOf(state, entry.url, entry.service);
   const summary = summarize(results, topology);
   const nodePorts = nodePortUrls.map((n) => {
     const mine = results.filter((r) => r.url === n.url);
     return { ...n, total: mine.length, ok: mine.filter((r) => r.status === 200).length };
   });
+  const httpsResults = results.filter((r) => r.url === entry.httpsUrl);
+  const https: HttpsCheck | undefined = entry.httpsUrl === undefined ? undefined : {
+    url: entry.httpsUrl, servername: DEMO_TLS_HOST, total: httpsResults.length, ok: httpsResults.filter((r) => r.status === 200).length,
+    certificates: [...new Set(httpsResults.flatMap((r) => (r.certificate === undefined ? [] : [r.certificate])))],
+  };
   const traced = results.find((r) => r.url === entry.url && r.status === 200);
   let traceSpans: ReceivedSpan[] = [];
   if (traced !== undefined) {
     say(`collecting the trace of one request (${traced.traceId}) from the collector`);
     traceSpans = await collectTrace(state, traced.traceId);
   }
-  return { state, status: s, topology, results, summary, nodePorts, ...(traced !== undefined && { traced }), traceSpans };
+  return { state, status: s, topology, results, summary, nodePorts, ...(https !== undefined && { https }), ...(traced !== undefined && { traced }), traceSpans };
 }

@@ -45,24 +45,28 @@ describe('meshlet demo', { skip }, () => {
     assert.equal(run.summary.total, 100);
     assert.equal(run.summary.ok, 100, JSON.stringify(run.summary.failures));
     const pods = run.summary.services.flatMap((s) => s.pods.map((p) => ({ service: s.service, ...p })));
-    assert.deepEqual(run.summary.services.map((s) => s.service), ['frontend', 'catalog', 'inventory', 'ledger']);
+    assert.deepEqual(run.summary.services.map((s) => s.service), ['meshlet-gateway', 'frontend', 'catalog', 'inventory', 'ledger']);
     assert.equal(pods.length, run.state.pods.length, 'every pod of the demo is listed');
     for (const p of pods) assert.ok(p.count > 0, `${p.service} replica ${p.pod} got no request: ${JSON.stringify(pods)}`);
     assert.deepEqual(run.summary.services.find((s) => s.service === 'catalog')?.pods.map((p) => p.version).sort(), ['v1', 'v2']);
   });
 
-  void test('the LoadBalancer spreads connections over both nodes, and the nodePort answers on every node', () => {
+  void test('the LoadBalancer spreads connections over both nodes, the nodePort answers on every node, HTTPS ends at the gateway', () => {
     for (const [node, n] of Object.entries(run.summary.byNode)) assert.ok(n > 0, `no request entered through ${node}: ${JSON.stringify(run.summary.byNode)}`);
     assert.deepEqual(Object.keys(run.summary.byNode).sort(), ['node1', 'node2']);
     assert.equal(run.nodePorts.length, 2);
     for (const n of run.nodePorts) assert.equal(n.ok, n.total, `${n.url}: ${n.ok}/${n.total}`);
+    assert.ok(run.https, 'the gateway Service has an https port');
+    assert.deepEqual([run.https.ok, run.https.total, run.https.certificates], [5, 5, ['shop.example.com']], 'HTTPS ends at the gateway with the Ingress TLS certificate');
   });
 
   void test('servers see their clients\' pod IPs: no NAT inside the cluster', () => {
     assert.deepEqual(run.summary.natSeen, []);
     for (const r of lbResults()) {
-      const [frontend, catalog, inventory] = hopsOf(r.body, run.topology);
-      assert.ok(frontend && catalog && inventory);
+      const [gateway, frontend, catalog, inventory] = hopsOf(r.body, run.topology);
+      assert.ok(gateway && frontend && catalog && inventory);
+      assert.equal(gateway.service, 'meshlet-gateway', 'the traffic entered through the ingress gateway');
+      assert.equal(frontend.caller, podIp(gateway.pod), 'the frontend saw the gateway pod IP');
       assert.equal(catalog.caller, podIp(frontend.pod), 'catalog saw the frontend pod IP');
       assert.equal(inventory.caller, podIp(catalog.pod), 'inventory saw the catalog pod IP');
     }
@@ -73,11 +77,11 @@ describe('meshlet demo', { skip }, () => {
     assert.ok(traced);
     assert.ok(run.traceSpans.every((s) => s.traceId === traced.traceId));
     const services = new Set(run.traceSpans.map((s) => s.serviceName));
-    for (const s of ['frontend', 'catalog', 'inventory', 'frontend.default', 'catalog.default', 'inventory.default']) {
+    for (const s of ['meshlet-gateway.meshlet-system', 'frontend', 'catalog', 'inventory', 'frontend.default', 'catalog.default', 'inventory.default']) {
       assert.ok(services.has(s), `no span from ${s}: ${[...services].join(', ')}`);
     }
-    const entry = run.traceSpans.find((s) => s.serviceName === 'frontend.default' && s.kind === 'SERVER');
-    assert.equal(entry?.parentSpanId, traced.spanId, 'the frontend sidecar continues the client\'s trace');
+    const entry = run.traceSpans.find((s) => s.serviceName === 'meshlet-gateway.meshlet-system' && s.kind === 'SERVER');
+    assert.equal(entry?.parentSpanId, traced.spanId, 'the gateway continues the client\'s trace');
     const ids = new Set(run.traceSpans.map((s) => s.spanId));
     const orphans = run.traceSpans.filter((s) => s !== entry && (s.parentSpanId === null || !ids.has(s.parentSpanId)));
     assert.deepEqual(orphans.map((s) => `${s.serviceName} ${s.name}`), [], 'every other span hangs under one of the trace');
@@ -98,7 +102,7 @@ describe('meshlet demo', { skip }, () => {
     for (;;) {
       assert.ok(Date.now() - since < 15_000, 'the clients did not follow within 15 s');
       const results = await burst(state, [{ url: run.topology.lbUrl, count: 12 }], 4);
-      const pods = new Set(results.map((r) => hopsOf(r.body, run.topology)[1]?.pod ?? 'none'));
+      const pods = new Set(results.map((r) => hopsOf(r.body, run.topology).find((h) => h.service === 'catalog')?.pod ?? 'none'));
       const failed = results.filter((r) => r.status !== 200);
       console.log(`# +${Date.now() - since} ms: catalog pods ${[...pods].join(', ')}; failed ${failed.map((r) => r.error ?? `${r.status} ${JSON.stringify(r.body)}`).join('; ') || 0}`);
       if (done(pods, failed.length)) return Date.now() - since;

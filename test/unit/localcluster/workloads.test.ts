@@ -111,6 +111,7 @@ test('the demo manifests (examples/demo) decode without errors', async () => {
   const { loadWorkloads } = await import('../../../localcluster/workloads/load.js');
   const w = loadWorkloads(new URL('../../../examples/demo', import.meta.url).pathname);
   assert.deepEqual(w.errors, []);
-  assert.deepEqual(w.deployments.map((d) => d.name).sort(), ['catalog-v1', 'catalog-v2', 'frontend', 'inventory', 'ledger']);
-  assert.equal(w.others.length, 4);
+  assert.deepEqual(w.deployments.map((d) => d.name).sort(), ['catalog-v1', 'catalog-v2', 'frontend', 'inventory', 'ledger', 'meshlet-gateway']);
+  // Services (frontend, catalog, inventory, ledger, meshlet-gateway), the IngressClass, the Ingress, the Secret.
+  assert.deepEqual(w.others.map((o) => (o as { kind: string }).kind).sort(), ['Ingress', 'IngressClass', 'Secret', 'Service', 'Service', 'Service', 'Service', 'Service']);
 });
