@@ -1,5 +1,6 @@
 // The control plane's admin HTTP server (127.0.0.1:15014 by default, as Istio's istiod monitoring port):
 // health, readiness, xDS sync state, per-proxy config dumps, configuration errors and Prometheus metrics.
+import { redactSecrets } from './redact.js';
 import type http from 'node:http';
 import { listenAdmin, sendJson, sendText, type AdminServer } from '../../common/admin-http.js';
 import type { PrometheusMetrics } from '../../common/prometheus.js';
@@ -40,7 +41,7 @@ function route(sources: AdminSources, req: http.IncomingMessage, res: http.Serve
       if (!proxy) return sendJson(res, 400, { error: 'missing query parameter: proxy=<node id>' });
       const dump = sources.registry.configDump(proxy);
       if (dump === undefined) return sendJson(res, 404, { error: `no connected proxy with node id "${proxy}"` });
-      return sendJson(res, 200, dump);
+      return sendJson(res, 200, redactSecrets(dump));
     }
     case '/debug/config_errors':
       return sendJson(res, 200, sources.configErrors());
