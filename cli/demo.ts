@@ -51,6 +51,7 @@ function hints(run: DemoRun, name: string): void {
   print(`  ${m} cluster exec${n} ext -- curl -s ${run.topology.lbUrl}                          # from "the internet"`);
   print(`  ${m} cluster exec${n} deploy/frontend -- curl -s localhost:15000/clusters     # the sidecar's admin`);
   print(`  ${m} cluster exec${n} world -- ${m} proxy-status                                # xDS sync per proxy`);
+  print(`  ${m} cluster exec${n} world -- ${m} get ingress                                 # Ingresses and their address`);
   print(`  ${m} cluster exec${n} world -- curl -s localhost:15014/debug/syncz            # the control plane's admin`);
   print(`  ${m} cluster scale${n} catalog-v2 3        ${m} cluster kill${n} <pod>        # watch endpoints move`);
   print(`  ${m} cluster trace${n}                                                           # the latest traces`);
