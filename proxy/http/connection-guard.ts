@@ -13,6 +13,7 @@
 // On expiry the client gets `408 Request Timeout` when nothing of a response was sent, then the connection is
 // destroyed; one (rate-limited) log line names the peer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../common/log.js';
 import { downstreamOf, hostPort } from '../listeners/downstream.js';
@@ -217,4 +218,44 @@ function onRequestEnd(this: IncomingMessage): void {
 
 function onResponseClose(this: ServerResponse): void {
   (this.req.socket as Guarded | null)?.[GUARD]?.responseClosed();
+}
+
+/**
+ * The same deadlines for an HTTP/2 connection, per session (node:http2 has no header timeout either): its first
+ * request's headers must be complete within requestHeadersTimeoutMs (an h2 slowloris sends the preface and then
+ * trickles HEADERS/CONTINUATION frames, which never make a stream), and a session with no open stream is closed
+ * after idleTimeoutMs (GOAWAY, then destroy), as Envoy's HCM does with its idle_timeout.
+ */
+export function guardHttp2Session(session: ServerHttp2Session, limits: HttpLimits, logger: Logger, budget: LogBudget): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const expire = (firstRequest: boolean): void => {
+    timer = undefined;
+    if (session.destroyed || open > 0) return;
+    if (firstRequest) {
+      const dropped = budget.take();
+      if (dropped !== undefined) {
+        const peer = session.socket === undefined ? 'unknown' : peerOf(session.socket as Socket);
+        logger.warn({ peer, timeoutMs: limits.requestHeadersTimeoutMs, ...(dropped > 0 && { suppressed: dropped }) }, 'request headers timeout: closing the HTTP/2 connection');
+      }
+    }
+    session.goaway();
+    session.destroy();
+  };
+  const arm = (ms: number, firstRequest: boolean): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = ms > 0 ? setTimeout(expire, ms, firstRequest) : undefined;
+  };
+  arm(limits.requestHeadersTimeoutMs, true);
+  session.on('stream', (stream) => {
+    open++;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    stream.once('close', () => {
+      if (--open === 0 && !session.destroyed) arm(limits.idleTimeoutMs, false);
+    });
+  });
+  session.once('close', () => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }

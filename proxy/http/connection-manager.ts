@@ -14,7 +14,7 @@ import type { ConnectionAcceptor } from '../listeners/accept.js';
 import type { ChainMatcher } from '../listeners/chain-match.js';
 import { attachDownstream, downstreamOf, type Downstream } from '../listeners/downstream.js';
 import type { NameTable } from '../xds/types.js';
-import { ConnectionGuard, LogBudget, peerOf, rawReply, SIDECAR_HTTP_LIMITS, type HttpLimits } from './connection-guard.js';
+import { ConnectionGuard, guardHttp2Session, LogBudget, peerOf, rawReply, SIDECAR_HTTP_LIMITS, type HttpLimits } from './connection-guard.js';
 import type { HttpDeps } from './deps.js';
 import { parseAbsoluteForm, parseConnectTarget, resolveTarget } from './explicit-proxy.js';
 import { Exchange, type DownstreamRequest } from './forward.js';
@@ -74,6 +74,7 @@ export class HttpConnectionManager {
     });
     this.http2.on('request', this.onRequest);
     this.http2.on('sessionError', ignore);
+    if (this.guarded) this.http2.on('session', (session) => guardHttp2Session(session, limits, options.logger, this.logBudget));
   }
 
   /** A paused socket whose first bytes are known to be HTTP/1 (`http/1.x`) or the h2 preface (`h2c`). */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { metrics } from '@opentelemetry/api';
@@ -171,6 +172,45 @@ describe('gateway: edge headers and limits', () => {
     assert.match(result.text, /connection: close/i);
     assert.ok(result.closedAfterMs >= 900 && result.closedAfterMs < 2500, `closed after ${result.closedAfterMs} ms`);
     assert.equal(linesAbout('request headers timeout').length, 1);
+  });
+
+  test('HTTP/2 slowloris: a session whose first request\'s headers do not arrive in time is closed; h2 clients are served meanwhile', { timeout: 10_000 }, async () => {
+    const before = linesAbout('closing the HTTP/2 connection').length;
+    // The h2c preface and an empty SETTINGS frame, then a HEADERS frame header trickled a byte per 200 ms.
+    const preface = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00';
+    const slow = raw(port, [preface, ...'\x00\x00\x10\x01\x05\x00\x00\x00\x01'.split('')], 200);
+    const session = http2.connect(`http://${HOST}:${port}`);
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = session.request({ ':path': '/' });
+        req.on('response', (h) => resolve(Number(h[':status'])));
+        req.on('error', reject);
+        req.resume();
+        req.end();
+      });
+      assert.equal(status, 200);
+    } finally {
+      session.close();
+    }
+    const result = await slow;
+    assert.ok(result.closedAfterMs >= 900 && result.closedAfterMs < 2500, `closed after ${result.closedAfterMs} ms`);
+    assert.equal(linesAbout('closing the HTTP/2 connection').length - before, 1);
+  });
+
+  test('HTTP/2: a session with no open stream is closed after the idle timeout', { timeout: 10_000 }, async () => {
+    const session = http2.connect(`http://${HOST}:${port}`);
+    const closed = new Promise<number>((resolve) => session.once('close', () => resolve(Date.now())));
+    session.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      const req = session.request({ ':path': '/' });
+      req.on('error', reject);
+      req.on('end', () => resolve());
+      req.resume();
+      req.end();
+    });
+    const done = Date.now();
+    const after = (await closed) - done;
+    assert.ok(after >= LIMITS.idleTimeoutMs - 200 && after < LIMITS.idleTimeoutMs + 2000, `closed ${after} ms after the last stream`);
   });
 
   test('a keep-alive connection: the deadline applies to the next request too, but an idle wait is not cut', async () => {
