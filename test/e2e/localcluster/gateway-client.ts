@@ -1,5 +1,5 @@
 // The client of the gateway e2e test, run inside the cluster's external namespace: `node gateway-client.ts PLAN`
-// where PLAN is a JSON list of requests {url, host?, servername?, alpn?: 'h2' | 'http/1.1', headers?, count?}.
+// where PLAN is a JSON list of requests {url, host?, servername?, alpn?: 'h2' | 'http/1.1', headers?, count?, concurrency?}.
 // Every request uses a new connection. Prints one JSON line per request: {i, status, body, alpn, certSubject,
 // certAltNames, error}; TLS certificates are not verified (the test checks which one was presented instead).
 import http from 'node:http';
@@ -14,6 +14,7 @@ interface Ask {
   alpn?: 'h2' | 'http/1.1';
   headers?: Record<string, string>;
   count?: number;
+  concurrency?: number;
 }
 
 interface Answer {
@@ -91,10 +92,15 @@ function h2(ask: Ask, i: number): Promise<Answer> {
 const plan = JSON.parse(process.argv[2] ?? '[]') as Ask[];
 let i = 0;
 for (const ask of plan) {
-  const count = Math.min(ask.count ?? 1, 5000);
-  for (let n = 0; n < count; n++) {
-    const answer = await (ask.alpn === 'h2' ? h2(ask, i) : h1(ask, i));
-    process.stdout.write(`${JSON.stringify(answer)}\n`);
-  }
+  // `count` requests (at most 5,000), `concurrency` of them in flight at once (default 1: in order).
+  let left = Math.min(ask.count ?? 1, 5000);
+  const worker = async (): Promise<void> => {
+    while (left > 0) {
+      left--;
+      const answer = await (ask.alpn === 'h2' ? h2(ask, i) : h1(ask, i));
+      process.stdout.write(`${JSON.stringify(answer)}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(ask.concurrency ?? 1, 1), 32) }, worker));
   i++;
 }

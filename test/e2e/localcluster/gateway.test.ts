@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { down, up } from '../../../localcluster/cluster.js';
-import { execIn } from '../../../localcluster/network/apply.js';
 import type { ClusterState } from '../../../localcluster/state.js';
 import { netnsSkip } from '../../support/world.js';
 
@@ -142,8 +141,11 @@ describe('meshlet gateway in a local cluster', { skip }, () => {
   const LB = '172.20.0.1';
 
   function ask(plan: readonly object[]): Answer[] {
-    const out = execIn(state.plan.external.namespace, process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(plan)]);
-    return out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Answer);
+    const r = spawnSync('ip', ['netns', 'exec', state.plan.external.namespace, process.execPath, '--import', 'tsx', CLIENT, JSON.stringify(plan)], {
+      encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(r.status, 0, `gateway-client: ${r.error?.message ?? ''} ${r.stderr}`);
+    return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Answer);
   }
   const pod = (a: Answer | undefined): string => (typeof a?.body === 'object' ? (a.body.pod ?? '') : '');
 
@@ -205,7 +207,7 @@ describe('meshlet gateway in a local cluster', { skip }, () => {
   });
 
   void test('a 90/10 weighted HTTPRoute splits 2,000 requests within ±5 points, with its header modifier', () => {
-    const answers = ask([{ url: `http://${LB}/`, host: 'canary.example.com', count: 2000 }]);
+    const answers = ask([{ url: `http://${LB}/`, host: 'canary.example.com', count: 2000, concurrency: 8 }]);
     assert.equal(answers.filter((a) => a.status === 200).length, 2000, JSON.stringify(answers.find((a) => a.status !== 200)));
     const v2 = answers.filter((a) => pod(a).startsWith('echo-v2-')).length / answers.length;
     console.log(`# 90/10 split: echo-v2 took ${(v2 * 100).toFixed(1)} % of 2000 requests`);
