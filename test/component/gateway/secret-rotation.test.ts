@@ -16,7 +16,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
-import { gatewayOptions, type GatewayFlags } from '../../../cli/gateway.js';
+import { gatewayOptions } from '../../../cli/gateway.js';
 import { silentLogger } from '../../../common/log.js';
 import type { ConfigError } from '../../../control-plane/model/types.js';
 import { startSidecar, type Sidecar } from '../../../proxy/sidecar.js';
@@ -24,7 +24,7 @@ import { DISABLED_ACCESS_LOG } from '../../../proxy/telemetry/access-log.js';
 import { DISABLED_TRACING } from '../../../proxy/telemetry/tracing.js';
 import { eventually } from '../../support/ads-harness.js';
 import { httpService, startTestControlPlane, type TestControlPlane } from '../../support/mesh-harness.js';
-import { freePort } from '../../support/ports.js';
+import { testGatewayFlags } from '../../support/gateway.js';
 import { makeCertificates, type TestCertificate } from '../../support/tls-certs.js';
 
 const HOST = 'secure.example.com';
@@ -234,28 +234,9 @@ describe('gateway: a rotated TLS Secret takes effect without dropping connection
       'ingress.yaml': INGRESS,
       [SECRET_FILE]: tlsSecret(certA.cert, certA.key),
     });
-    const httpPort = await freePort();
-    httpsPort = await freePort();
-    while (httpsPort === httpPort) httpsPort = await freePort();
-    const flags: GatewayFlags = {
-      xds: cp.xds,
-      xdsMode: 'delta',
-      nodeName: 'meshlet-gateway-rotation.meshlet-system',
-      namespace: 'meshlet-system',
-      httpListen: `127.0.0.1:${httpPort}`,
-      httpsListen: `127.0.0.1:${httpsPort}`,
-      adminListen: '127.0.0.1:0',
-      healthListen: '127.0.0.1:0',
-      drainSeconds: '1',
-      maxRequestHeadersKb: '60',
-      maxHeaders: '100',
-      requestHeadersTimeoutMs: '10000',
-      requestTimeoutMs: '60000',
-      idleTimeoutMs: '60000',
-      maxConnections: '10000',
-      accessLog: 'off',
-      logLevel: 'silent',
-    };
+    const gw = await testGatewayFlags(cp.xds, 'meshlet-gateway-rotation.meshlet-system');
+    const { flags } = gw;
+    httpsPort = gw.httpsPort;
     gateway = await startSidecar({ ...gatewayOptions(flags), logger: silentLogger(), accessLog: DISABLED_ACCESS_LOG, tracing: DISABLED_TRACING });
     await gateway.ready;
     await eventually(async () => served(await probe('ready', () => h1Get(httpsPort, ca, false, '/ready'))), 5000);

@@ -11,7 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { gatewayOptions, type GatewayFlags } from '../../../cli/gateway.js';
+import { gatewayOptions } from '../../../cli/gateway.js';
 import { silentLogger } from '../../../common/log.js';
 import { formatIngresses, type IngressReport } from '../../../control-plane/admin/ingress.js';
 import { startSidecar, type Sidecar } from '../../../proxy/sidecar.js';
@@ -19,7 +19,7 @@ import { DISABLED_ACCESS_LOG } from '../../../proxy/telemetry/access-log.js';
 import { DISABLED_TRACING } from '../../../proxy/telemetry/tracing.js';
 import { eventually } from '../../support/ads-harness.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/mesh-harness.js';
-import { freePort } from '../../support/ports.js';
+import { testGatewayFlags } from '../../support/gateway.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SEED_INGRESS = readFileSync(path.join(ROOT, 'examples/manifests/seed-ingress.yaml'), 'utf8');
@@ -138,29 +138,9 @@ describe('the study notes\' seed Ingress through the control plane and the gatew
       'seed-services.yaml': SEED_SERVICES,
       'endpointslices.yaml': (Object.keys(BACKENDS) as BackendName[]).map(endpointSlice).join('---\n'),
     });
-    httpPort = await freePort();
-    let httpsPort = await freePort();
-    while (httpsPort === httpPort) httpsPort = await freePort();
     // `meshlet gateway --xds <cp> --node-name … --http-listen 127.0.0.1:<p> --https-listen 127.0.0.1:<q> …`
-    const flags: GatewayFlags = {
-      xds: cp.xds,
-      xdsMode: 'delta',
-      nodeName: 'meshlet-gateway-seed.meshlet-system',
-      namespace: 'meshlet-system',
-      httpListen: `127.0.0.1:${httpPort}`,
-      httpsListen: `127.0.0.1:${httpsPort}`,
-      adminListen: '127.0.0.1:0',
-      healthListen: '127.0.0.1:0',
-      drainSeconds: '1',
-      maxRequestHeadersKb: '60',
-      maxHeaders: '100',
-      requestHeadersTimeoutMs: '10000',
-      requestTimeoutMs: '60000',
-      idleTimeoutMs: '60000',
-      maxConnections: '10000',
-      accessLog: 'off',
-      logLevel: 'silent',
-    };
+    const { flags, httpPort: port } = await testGatewayFlags(cp.xds, 'meshlet-gateway-seed.meshlet-system');
+    httpPort = port;
     const options = gatewayOptions(flags);
     assert.equal(options.role, 'gateway');
     assert.equal(options.bindAddress, '127.0.0.1');
