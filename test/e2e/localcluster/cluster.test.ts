@@ -12,27 +12,12 @@ import { clusterNamespaces, execIn } from '../../../localcluster/network/apply.j
 import { down, killPod, scale, status, up, type ClusterStatus } from '../../../localcluster/cluster.js';
 import { isAlive } from '../../../localcluster/processes.js';
 import type { ClusterState } from '../../../localcluster/state.js';
+import { clusterAppDeployment } from '../../support/cluster-app.js';
 import { MESHLET_MAIN, netnsSkip } from '../../support/world.js';
 
 const NAME = 'mle2eclu';
 const CRASH = 'mle2ecrash';
-const MANIFEST = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: meshlet/cluster-app
-          command: [node, --import, tsx, test/e2e/localcluster/cluster-app.ts]
-          env: [{name: PORT, value: "8080"}]
-          ports: [{name: http, containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
----
+const MANIFEST = `${clusterAppDeployment({ name: 'web', labels: { app: 'web' }, replicas: 2 })}---
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -136,12 +121,12 @@ describe('meshlet cluster up / down', { skip }, () => {
       const seen = answering(10);
       return !seen.has(victim.spec.name) && !seen.has('error') && seen.has(replacement);
     }, 10_000);
-    console.log(`# after kill, the replacement answered and the victim did not within ${tookKill} ms (goal ≤ 2000)`);
+    console.log(`# after kill, the replacement answered and the victim did not within ${tookKill} ms (with the replacement's start; demo.test.ts measures the 2 s goal)`);
     state = await scale(NAME, 'web', 3);
     const web = state.pods.filter((p) => p.spec.owner === 'web').map((p) => p.spec.name);
     assert.equal(web.length, 3);
     const tookScale = await until(() => web.every((name) => answering(15).has(name)), 10_000);
-    console.log(`# after scale 3, all three replicas answered within ${tookScale} ms (goal ≤ 2000)`);
+    console.log(`# after scale 3, all three replicas answered within ${tookScale} ms (with the new pod's start; demo.test.ts measures the 2 s goal)`);
   });
 
   void test('down removes every namespace and process of the cluster', async () => {

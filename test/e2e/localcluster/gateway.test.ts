@@ -5,12 +5,14 @@
 // requests, and a slowloris client and oversized headers rejected while other clients are served.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { down, up } from '../../../localcluster/cluster.js';
 import type { ClusterState } from '../../../localcluster/state.js';
+import { clusterAppDeployment } from '../../support/cluster-app.js';
+import { makeCertificates } from '../../support/tls-certs.js';
 import { netnsSkip } from '../../support/world.js';
 
 const NAME = 'mle2egw';
@@ -20,32 +22,14 @@ const skip = netnsSkip('gateway e2e');
 /** The gateway's header deadline in this test (the default is 10 s). */
 const HEADER_TIMEOUT_MS = 2000;
 
-function selfSigned(dir: string, name: string, hosts: readonly string[]): { crt: string; key: string } {
-  const crt = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', `/CN=${hosts[0]}`,
-    '-addext', `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `openssl: ${r.stderr}`);
-  return { crt: readFileSync(crt).toString('base64'), key: readFileSync(key).toString('base64') };
+/** A self-signed certificate for `host` (openssl), as the base64 `data` of a kubernetes.io/tls Secret. */
+function selfSigned(host: string): { crt: string; key: string } {
+  const c = makeCertificates([host]).get(host);
+  assert.ok(c);
+  return { crt: Buffer.from(c.cert).toString('base64'), key: Buffer.from(c.key).toString('base64') };
 }
 
-const echo = (name: string, version: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: echo, version: ${version}}}
-  template:
-    metadata: {labels: {app: echo, version: ${version}}}
-    spec:
-      containers:
-        - name: app
-          image: meshlet/cluster-app
-          command: [node, --import, tsx, test/e2e/localcluster/cluster-app.ts]
-          env: [{name: PORT, value: "8080"}]
-          ports: [{name: http, containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
----
+const echo = (name: string, version: string): string => `${clusterAppDeployment({ name, labels: { app: 'echo', version } })}---
 apiVersion: v1
 kind: Service
 metadata: {name: ${name}}
@@ -151,7 +135,7 @@ describe('meshlet gateway in a local cluster', { skip }, () => {
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'meshlet-gw-'));
-    writeFileSync(path.join(dir, 'all.yaml'), manifests(selfSigned(dir, 'a', ['a.example.com']), selfSigned(dir, 'b', ['*.b.example.com'])));
+    writeFileSync(path.join(dir, 'all.yaml'), manifests(selfSigned('a.example.com'), selfSigned('*.b.example.com')));
     await down(NAME);
     state = await up({ name: NAME, manifests: path.join(dir, 'all.yaml'), cwd: ROOT, readyTimeoutMs: 30_000 });
     // The gateway's listeners come over xDS once it is ready; wait until a route answers from outside.
