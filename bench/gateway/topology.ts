@@ -15,7 +15,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeCertificates, type TestCertificate } from '../../test/support/tls-certs.js';
+import { makeCertificates, tlsSecretManifest, type TestCertificate } from '../../test/support/tls-certs.js';
 import { eventually, MESHLET_MAIN, startControlPlane, World, type Host, type WorldProcess } from '../../test/support/world.js';
 import { removeOnExit } from '../control-plane/children.js';
 import { BODY, ORIGIN_HTTP_PORT, originServers, startNginx } from '../proxy/peers.js';
@@ -53,16 +53,10 @@ endpoints: [{addresses: ["${originIp}"], conditions: {ready: true}}]
 `;
 
 export function manifests(originIp: string, cert: TestCertificate): Record<string, string> {
-  const b64 = (text: string): string => Buffer.from(text).toString('base64');
   return {
     'web.yaml': service('web', originIp),
     'api.yaml': service('api', originIp),
-    'tls.yaml': `apiVersion: v1
-kind: Secret
-metadata: {name: bench-tls, namespace: default}
-type: kubernetes.io/tls
-data: {tls.crt: ${b64(cert.cert)}, tls.key: ${b64(cert.key)}}
-`,
+    'tls.yaml': tlsSecretManifest('bench-tls', cert),
     'ingress.yaml': `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: bench, namespace: default}

@@ -27,3 +27,14 @@ export function makeCertificates(names: readonly string[]): Map<string, TestCert
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A kubernetes.io/tls Secret manifest holding `cert` and `key` (PEM text, base64-encoded into `data`). */
+export function tlsSecretManifest(name: string, c: TestCertificate, namespace = 'default'): string {
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+  return `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}, namespace: ${namespace}}
+type: kubernetes.io/tls
+data: {tls.crt: ${b64(c.cert)}, tls.key: ${b64(c.key)}}
+`;
+}

@@ -25,7 +25,7 @@ import { DISABLED_TRACING } from '../../../proxy/telemetry/tracing.js';
 import { eventually } from '../../support/ads-harness.js';
 import { httpService, startTestControlPlane, type TestControlPlane } from '../../support/mesh-harness.js';
 import { testGatewayFlags } from '../../support/gateway.js';
-import { makeCertificates, type TestCertificate } from '../../support/tls-certs.js';
+import { makeCertificates, tlsSecretManifest, type TestCertificate } from '../../support/tls-certs.js';
 
 const HOST = 'secure.example.com';
 const BACKEND = { address: '127.0.0.91', port: 8080 } as const;
@@ -56,20 +56,6 @@ spec:
           service: {name: web, port: {number: 80}}
 `;
 
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
-
-function tlsSecret(crt: string, key: string): string {
-  return `apiVersion: v1
-kind: Secret
-metadata:
-  name: web-tls
-  namespace: default
-type: kubernetes.io/tls
-data:
-  tls.crt: ${b64(crt)}
-  tls.key: ${b64(key)}
-`;
-}
 
 function makeCertificate(): TestCertificate {
   const c = makeCertificates([HOST]).get(HOST);
@@ -232,7 +218,7 @@ describe('gateway: a rotated TLS Secret takes effect without dropping connection
     cp = await startTestControlPlane({
       'web.yaml': httpService('web', 80, [BACKEND.address], BACKEND.port),
       'ingress.yaml': INGRESS,
-      [SECRET_FILE]: tlsSecret(certA.cert, certA.key),
+      [SECRET_FILE]: tlsSecretManifest('web-tls', certA),
     });
     const gw = await testGatewayFlags(cp.xds, 'meshlet-gateway-rotation.meshlet-system');
     const { flags } = gw;
@@ -292,7 +278,7 @@ describe('gateway: a rotated TLS Secret takes effect without dropping connection
       assert.equal(label(p.outcome?.fingerprint ?? ''), 'A', `${p.what} before the change`);
     }
 
-    cp.writeManifest(SECRET_FILE, tlsSecret(certB.cert, certB.key));
+    cp.writeManifest(SECRET_FILE, tlsSecretManifest('web-tls', certB));
     const written = performance.now();
     const probes: Probe[] = [];
     let switched: number | undefined;
@@ -347,16 +333,7 @@ describe('gateway: a rotated TLS Secret takes effect without dropping connection
   });
 
   test('an invalid Secret (garbage tls.crt) is reported in /debug/config_errors and B keeps being served', async (t) => {
-    const garbage = `apiVersion: v1
-kind: Secret
-metadata:
-  name: web-tls
-  namespace: default
-type: kubernetes.io/tls
-data:
-  tls.crt: ${b64('this is not a certificate')}
-  tls.key: ${b64(certB.key)}
-`;
+    const garbage = tlsSecretManifest('web-tls', { cert: 'this is not a certificate', key: certB.key });
     cp.writeManifest(SECRET_FILE, garbage);
     const written = performance.now();
     let errors: ConfigError[] = [];
@@ -370,7 +347,7 @@ data:
     assert.equal(e?.object, 'Secret default/web-tls');
     assert.equal(e?.field, 'data["tls.crt"]');
     assert.match(e?.message ?? '', /not a PEM certificate/);
-    assert.ok(!JSON.stringify(errors).includes(b64(certB.key)), 'the error quotes key material');
+    assert.ok(!JSON.stringify(errors).includes(Buffer.from(certB.key).toString('base64')), 'the error quotes key material');
 
     // For a while longer than the debounce and a push: every new connection still sees B, and the old ones A.
     const probes: Probe[] = [];

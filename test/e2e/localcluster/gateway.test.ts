@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { down, up } from '../../../localcluster/cluster.js';
 import type { ClusterState } from '../../../localcluster/state.js';
 import { clusterAppDeployment } from '../../support/cluster-app.js';
-import { makeCertificates } from '../../support/tls-certs.js';
+import { makeCertificates, tlsSecretManifest, type TestCertificate } from '../../support/tls-certs.js';
 import { netnsSkip } from '../../support/world.js';
 
 const NAME = 'mle2egw';
@@ -22,11 +22,12 @@ const skip = netnsSkip('gateway e2e');
 /** The gateway's header deadline in this test (the default is 10 s). */
 const HEADER_TIMEOUT_MS = 2000;
 
-/** A self-signed certificate for `host` (openssl), as the base64 `data` of a kubernetes.io/tls Secret. */
-function selfSigned(host: string): { crt: string; key: string } {
-  const c = makeCertificates([host]).get(host);
-  assert.ok(c);
-  return { crt: Buffer.from(c.cert).toString('base64'), key: Buffer.from(c.key).toString('base64') };
+
+function certificatesFor(hosts: readonly [string, string]): [TestCertificate, TestCertificate] {
+  const made = makeCertificates(hosts);
+  const [a, b] = hosts.map((h) => made.get(h));
+  assert.ok(a && b);
+  return [a, b];
 }
 
 const echo = (name: string, version: string): string => `${clusterAppDeployment({ name, labels: { app: 'echo', version } })}---
@@ -38,9 +39,7 @@ spec:
   ports: [{name: http, port: 80, targetPort: http}]
 `;
 
-function manifests(a: { crt: string; key: string }, b: { crt: string; key: string }): string {
-  const secret = (name: string, c: { crt: string; key: string }): string =>
-    `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}}\ntype: kubernetes.io/tls\ndata: {tls.crt: ${c.crt}, tls.key: ${c.key}}\n`;
+function manifests(a: TestCertificate, b: TestCertificate): string {
   return [
     `apiVersion: apps/v1
 kind: Deployment
@@ -89,8 +88,8 @@ spec:
       http:
         paths: [{path: /, pathType: Prefix, backend: {service: {name: echo-v2, port: {number: 80}}}}]
 `,
-    secret('a-tls', a),
-    secret('b-tls', b),
+    tlsSecretManifest('a-tls', a),
+    tlsSecretManifest('b-tls', b),
     `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: web}
@@ -135,7 +134,7 @@ describe('meshlet gateway in a local cluster', { skip }, () => {
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'meshlet-gw-'));
-    writeFileSync(path.join(dir, 'all.yaml'), manifests(selfSigned('a.example.com'), selfSigned('*.b.example.com')));
+    writeFileSync(path.join(dir, 'all.yaml'), manifests(...certificatesFor(['a.example.com', '*.b.example.com'])));
     await down(NAME);
     state = await up({ name: NAME, manifests: path.join(dir, 'all.yaml'), cwd: ROOT, readyTimeoutMs: 30_000 });
     // The gateway's listeners come over xDS once it is ready; wait until a route answers from outside.
