@@ -6,7 +6,7 @@ import { createLogger } from '../common/log.js';
 import { startControlPlane } from '../control-plane/index.js';
 import { parseCidr } from '../control-plane/model/index.js';
 import type { OutboundTrafficPolicy } from '../control-plane/model/types.js';
-import { flag, validated } from './options.js';
+import { flag, logLevelFlag, validated } from './options.js';
 
 interface ControlPlaneFlags {
   manifests?: string;
@@ -36,7 +36,7 @@ export function registerControlPlane(program: Command): void {
     .addOption(
       flag('--outbound-traffic-policy <mode>', "sidecars' handling of destinations outside the mesh: ALLOW_ANY (pass through) or REGISTRY_ONLY (refuse)", 'ALLOW_ANY'),
     )
-    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .addOption(logLevelFlag())
     .action(async (opts: ControlPlaneFlags, command: Command) => {
       const options = validated(command, () => {
         if (!opts.manifests) throw new MeshletError(ErrorCode.INVALID_FLAG, '--manifests <dir> is required');

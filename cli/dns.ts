@@ -7,7 +7,7 @@ import { createLogger } from '../common/log.js';
 import { startDns, type DnsOptions } from '../dns/index.js';
 import { resolvConfUpstreams } from '../dns/forward/resolv-conf.js';
 import { formatUpstream, parseUpstream, type Upstream } from '../dns/forward/upstream.js';
-import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
+import { flag, invalid, LOG_LEVELS, logLevelFlag, oneOf, validated, xdsFlag, xdsModeFlag } from './options.js';
 
 interface DnsFlags {
   xds: string;
@@ -52,13 +52,13 @@ export function registerDns(program: Command): void {
   program
     .command('dns')
     .description('run the cluster DNS server: Service and Pod names from the control plane (xDS NameTable), other names forwarded upstream')
-    .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
-    .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
+    .addOption(xdsFlag())
+    .addOption(xdsModeFlag())
     .addOption(flag('--node-id <id>', 'xDS node id (default dns.<hostname>)'))
     .addOption(flag('--listen <host:port>', 'UDP and TCP address to answer on', '0.0.0.0:53'))
     .addOption(flag('--upstream <ip[:port]>', 'upstream resolvers, comma-separated or repeated (default: the nameservers of /etc/resolv.conf)').argParser(collect))
     .addOption(flag('--ttl <seconds>', 'TTL of cluster answers, 0-3600', '5'))
-    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .addOption(logLevelFlag())
     .action(async (opts: DnsFlags, command: Command) => {
       const parsed = validated(command, () => {
         oneOf('log-level', opts.logLevel, LOG_LEVELS);

@@ -10,7 +10,7 @@ import type { HttpLimits } from '../proxy/http/connection-guard.js';
 import type { SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { createTracing, tracingFromEnv } from '../proxy/telemetry/tracing.js';
-import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
+import { accessLogFlag, drainSecondsFlag, flag, healthListenFlag, invalid, LOG_LEVELS, logLevelFlag, oneOf, proxyAdminFlag, validated, xdsFlag, xdsModeFlag } from './options.js';
 import { localIps, parseNodeName, parseXds, runProxy } from './proxy-process.js';
 
 export interface GatewayFlags {
@@ -99,23 +99,23 @@ export function registerGateway(program: Command): void {
       '\nEnvironment:\n  OTEL_EXPORTER_OTLP_ENDPOINT   send a span per request (OTLP/HTTP JSON) to this base URL; unset: tracing off\n' +
         "  OTEL_SERVICE_NAME             the spans' service name (default gateway.<namespace>)\n",
     )
-    .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
-    .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
+    .addOption(xdsFlag())
+    .addOption(xdsModeFlag())
     .addOption(flag('--node-name <name>', 'the xDS node id, e.g. <pod>.<namespace> (default: the hostname)'))
     .addOption(flag('--namespace <ns>', "the gateway's namespace", 'default'))
     .addOption(flag('--http-listen <host:port>', 'plain HTTP: the listener 0.0.0.0_<port> is bound on this host', '0.0.0.0:8080'))
     .addOption(flag('--https-listen <host:port>', 'HTTPS: the listener 0.0.0.0_<port> is bound on this host (the same as --http-listen)', '0.0.0.0:8443'))
-    .addOption(flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000'))
-    .addOption(flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021'))
-    .addOption(flag('--drain-seconds <s>', 'on SIGTERM, how long in-flight work may take before exit', '5'))
+    .addOption(proxyAdminFlag())
+    .addOption(healthListenFlag())
+    .addOption(drainSecondsFlag())
     .addOption(flag('--max-request-headers-kb <kb>', 'request header section size limit; over it: 431', '60'))
     .addOption(flag('--max-headers <n>', 'request header fields limit; over it: 431', '100'))
     .addOption(flag('--request-headers-timeout-ms <ms>', 'the whole header section must arrive within this, else 408 and close (0: off)', '10000'))
     .addOption(flag('--request-timeout-ms <ms>', 'the whole request, body included, must arrive within this (0: off)', '60000'))
     .addOption(flag('--idle-timeout-ms <ms>', 'close a kept-alive HTTP/1 connection idle this long', '60000'))
     .addOption(flag('--max-connections <n>', 'downstream connections open at once; more are closed at once', '10000'))
-    .addOption(flag('--access-log <on|off>', 'one JSON line per request or connection on stdout', 'on'))
-    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .addOption(accessLogFlag())
+    .addOption(logLevelFlag())
     .action(async (opts: GatewayFlags, command: Command) => {
       const parsed = validated(command, () => {
         oneOf('log-level', opts.logLevel, LOG_LEVELS);

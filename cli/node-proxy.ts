@@ -9,7 +9,7 @@ import { createLogger } from '../common/log.js';
 import type { SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { DISABLED_TRACING } from '../proxy/telemetry/tracing.js';
-import { flag, LOG_LEVELS, oneOf, validated } from './options.js';
+import { accessLogFlag, drainSecondsFlag, flag, healthListenFlag, LOG_LEVELS, logLevelFlag, oneOf, proxyAdminFlag, validated, xdsFlag, xdsModeFlag } from './options.js';
 import { localIps, parseNodeName, parseXds, runProxy } from './proxy-process.js';
 
 interface NodeProxyFlags {
@@ -47,15 +47,15 @@ export function registerNodeProxy(program: Command): void {
   program
     .command('node-proxy')
     .description("run the proxy of a node (role node): nodePorts and LoadBalancer IPs forwarded to the Services' endpoints, as kube-proxy")
-    .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
-    .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
+    .addOption(xdsFlag())
+    .addOption(xdsModeFlag())
     .addOption(flag('--node-name <name>', 'the node name, used as the xDS node id (default: the hostname)'))
     .addOption(flag('--node-ip <ips>', "the node's IPs, comma-separated (default: this namespace's non-loopback addresses)"))
-    .addOption(flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000'))
-    .addOption(flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021'))
-    .addOption(flag('--drain-seconds <s>', 'on SIGTERM, how long open connections may take before exit', '5'))
-    .addOption(flag('--access-log <on|off>', 'one JSON line per connection on stdout', 'on'))
-    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .addOption(proxyAdminFlag())
+    .addOption(healthListenFlag())
+    .addOption(drainSecondsFlag())
+    .addOption(accessLogFlag('connection'))
+    .addOption(logLevelFlag())
     .action(async (opts: NodeProxyFlags, command: Command) => {
       const parsed = validated(command, () => {
         oneOf('log-level', opts.logLevel, LOG_LEVELS);

@@ -38,3 +38,15 @@ export function oneOf<T extends string>(name: string, value: string, allowed: re
   if (!(allowed as readonly string[]).includes(value)) invalid(`--${name} "${value}": expected ${allowed.join(' or ')}`);
   return value as T;
 }
+
+// The flags several commands share, defined once so that their names, defaults and help stay the same.
+
+/** --xds: every xDS client (sidecar, node proxy, gateway, DNS). */
+export const xdsFlag = (): Option => flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010');
+export const xdsModeFlag = (): Option => flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta');
+/** The proxy's admin and health ports, and its drain on SIGTERM (sidecar, node proxy, gateway). */
+export const proxyAdminFlag = (): Option => flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000');
+export const healthListenFlag = (): Option => flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021');
+export const drainSecondsFlag = (): Option => flag('--drain-seconds <s>', 'on SIGTERM, how long in-flight work may take before exit', '5');
+export const accessLogFlag = (what = 'request or connection'): Option => flag('--access-log <on|off>', `one JSON line per ${what} on stdout`, 'on');
+export const logLevelFlag = (): Option => flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info');

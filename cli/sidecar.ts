@@ -11,7 +11,7 @@ import { originalDstAvailable } from '../proxy/listeners/original-dst.js';
 import type { SidecarOptions } from '../proxy/sidecar.js';
 import { createAccessLog, DISABLED_ACCESS_LOG } from '../proxy/telemetry/access-log.js';
 import { createTracing, tracingFromEnv } from '../proxy/telemetry/tracing.js';
-import { flag, invalid, LOG_LEVELS, oneOf, validated } from './options.js';
+import { accessLogFlag, drainSecondsFlag, flag, healthListenFlag, invalid, LOG_LEVELS, logLevelFlag, oneOf, proxyAdminFlag, validated, xdsFlag, xdsModeFlag } from './options.js';
 import { runProxy } from './proxy-process.js';
 
 interface SidecarFlags {
@@ -101,8 +101,8 @@ export function registerSidecar(program: Command): void {
       '\nEnvironment:\n  OTEL_EXPORTER_OTLP_ENDPOINT   send a span per request (OTLP/HTTP JSON) to this base URL; unset: tracing off\n' +
         '  OTEL_SERVICE_NAME             the spans\' service name (default sidecar.<namespace>)\n',
     )
-    .addOption(flag('--xds <host:port>', 'control plane ADS address', '127.0.0.1:15010'))
-    .addOption(flag('--xds-mode <mode>', 'delta or sotw (state of the world)', 'delta'))
+    .addOption(xdsFlag())
+    .addOption(xdsModeFlag())
     .addOption(flag('--node-id <id>', 'xDS node id (default <hostname>.<namespace>)'))
     .addOption(flag('--namespace <ns>', "the pod's namespace", 'default'))
     .addOption(flag('--pod-ip <ips>', "the pod's IPs, comma-separated (default: this namespace's non-loopback addresses)"))
@@ -113,13 +113,13 @@ export function registerSidecar(program: Command): void {
     .addOption(flag('--exclude-outbound-cidrs <cidrs>', 'destination CIDRs never captured, comma-separated', ''))
     .addOption(flag('--include-outbound-cidrs <cidrs>', 'capture only these destination CIDRs (default: all)'))
     .addOption(flag('--exclude-inbound-ports <ports>', 'local ports never captured inbound, comma-separated', ''))
-    .addOption(flag('--admin-listen <host:port>', 'admin: /config_dump /clusters /listeners /stats/prometheus /ready', '127.0.0.1:15000'))
-    .addOption(flag('--health-listen <host:port>', 'health: /healthz/ready', '0.0.0.0:15021'))
+    .addOption(proxyAdminFlag())
+    .addOption(healthListenFlag())
     .addOption(flag('--dns-proxy <on|off>', "answer cluster names in the pod (from xDS), forward the rest to resolv.conf's servers; with --capture iptables the pod's port 53 is redirected to it", 'on'))
     .addOption(flag('--dns-listen <host:port>', 'the DNS proxy (UDP and TCP)', '127.0.0.1:15053'))
-    .addOption(flag('--drain-seconds <s>', 'on SIGTERM, how long in-flight work may take before exit', '5'))
-    .addOption(flag('--access-log <on|off>', 'one JSON line per request or connection on stdout', 'on'))
-    .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info'))
+    .addOption(drainSecondsFlag())
+    .addOption(accessLogFlag())
+    .addOption(logLevelFlag())
     .action(async (opts: SidecarFlags, command: Command) => {
       const parsed = validated(command, () => {
         oneOf('log-level', opts.logLevel, LOG_LEVELS);
