@@ -32,8 +32,6 @@ export interface DataPlaneOptions {
   readonly portMap?: ReadonlyMap<number, number>;
   /** Bind every 0.0.0.0 listener on this address instead (tests); listeners on a specific address keep it. */
   readonly bindAddress?: string;
-  /** The edge (gateway role): HTTP requests enter the mesh here (connection-manager.ts). */
-  readonly edge?: boolean;
   /** HTTP size limits and deadlines; default: the sidecar's. */
   readonly httpLimits?: HttpLimits;
   /** Downstream connections open at once (all listeners); one more is closed at once. Default: no limit. */
@@ -75,7 +73,6 @@ export class DataPlane {
       acceptor: () => this.acceptor,
       outboundListener: () => this.table.virtualOutbound,
       ...(options.httpLimits && { limits: options.httpLimits }),
-      ...(options.edge === true && { edge: true }),
     });
     const tcp = new TcpProxy({ clusters: this.clusters, accessLog: options.accessLog, metrics: options.metrics });
     this.acceptor = new ConnectionAcceptor(

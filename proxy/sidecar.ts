@@ -85,7 +85,8 @@ export interface SidecarOptions {
    * identified by `nodeNode(nodeId, podIps)` (the node's addresses) and subscribed to clusters, endpoints and
    * listeners only. The node role runs without capture and without the DNS proxy; `namespace` is unused.
    * 'gateway': the ingress gateway (cli/gateway.ts), identified by `gatewayNode` and subscribed to clusters,
-   * endpoints, listeners and routes; no capture, no DNS proxy; HTTP at the edge with limits (`gateway`).
+   * endpoints, listeners and routes; no capture, no DNS proxy; HTTP limits (`gateway`); its listeners are at the
+   * edge by their HCM's use_remote_address, which the control plane sets.
    */
   readonly role?: ProxyRole;
   /** Role 'gateway' (cli/gateway.ts): the ingress gateway, required with that role. */
@@ -137,7 +138,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     tracing: o.tracing,
     ...(o.portMap && { portMap: o.portMap }),
     ...(o.bindAddress !== undefined && { bindAddress: o.bindAddress }),
-    ...(gateway && { edge: true, httpLimits: gateway.httpLimits ?? GATEWAY_HTTP_LIMITS, maxConnections: gateway.maxConnections ?? 10_000 }),
+    ...(gateway && { httpLimits: gateway.httpLimits ?? GATEWAY_HTTP_LIMITS, maxConnections: gateway.maxConnections ?? 10_000 }),
   });
   metrics.observeClusters('meshlet_cluster_healthy_endpoints', 'Endpoints a cluster may send to (not ejected, healthy)', (report) => {
     for (const c of dataPlane.clusters.all()) {

@@ -2,9 +2,10 @@
 // node:http server and one node:http2 server (neither listening: connections are handed to them) serve every
 // connection; each request finds its connection's Downstream on the socket and runs an Exchange.
 // Absolute-form requests and CONNECT on a connection that was not redirected are the explicit proxy mode.
-// At the edge (the gateway role) requests enter the mesh: each is treated as inbound (the client's address is
-// appended to x-forwarded-for, the trace starts here with a server span), gets x-forwarded-proto and an
-// x-request-id, and the limits (limits.ts) keep slow or oversized requests from holding the proxy.
+// On a chain at the edge (its HCM has use_remote_address, as the gateway's do) requests enter the mesh: each is
+// treated as inbound (the client's address is appended to x-forwarded-for, the trace starts here with a server
+// span) and gets x-forwarded-proto and an x-request-id; limits (connection-guard.ts) keep slow or oversized
+// requests from holding the proxy.
 import { createServer as createHttp1Server, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -32,14 +33,18 @@ export interface ConnectionManagerOptions {
   readonly outboundListener: () => ChainMatcher | undefined;
   /** Size limits and deadlines; default: the sidecar's (SIDECAR_HTTP_LIMITS). */
   readonly limits?: HttpLimits;
-  /** The edge (gateway role): requests enter the mesh here, Envoy's `use_remote_address: true`. */
-  readonly edge?: boolean;
 }
 
 const HEADER_OVERFLOW = rawReply(431, 'Request Header Fields Too Large');
 const BAD_REQUEST = rawReply(400, 'Bad Request');
 const REQUEST_TIMEOUT = rawReply(408, 'Request Timeout');
 const TOO_MANY_HEADERS = 'request header fields too large';
+
+/** Whether the connection's chain is at the edge (HttpConnectionManager.use_remote_address). */
+function isEdge(downstream: Downstream): boolean {
+  const target = downstream.chain.target;
+  return target.kind === 'http' && target.useRemoteAddress === true;
+}
 
 export class HttpConnectionManager {
   private readonly http1: Server;
@@ -80,7 +85,7 @@ export class HttpConnectionManager {
   /** A paused socket whose first bytes are known to be HTTP/1 (`http/1.x`) or the h2 preface (`h2c`). */
   handle(socket: Socket, downstream: Downstream, protocol: 'h2c' | 'http/1.1' | 'http/1.0'): void {
     // At the edge every request enters the mesh, whatever direction the listener says.
-    attachDownstream(socket, this.options.edge === true && downstream.direction !== 'inbound' ? { ...downstream, direction: 'inbound' } : downstream);
+    attachDownstream(socket, isEdge(downstream) && downstream.direction !== 'inbound' ? { ...downstream, direction: 'inbound' } : downstream);
     if (protocol === 'h2c') {
       // The session reads what was put back into the socket itself (on the next tick); resuming now would lose it.
       this.http2.emit('connection', socket);
@@ -107,7 +112,7 @@ export class HttpConnectionManager {
       const max = this.limits.maxHeaders;
       if (max !== undefined && req.rawHeaders.length > 2 * max) return this.tooManyHeaders(req as IncomingMessage, res as ServerResponse, max);
     }
-    if (this.options.edge === true) setEdgeRequestHeaders(req.headers, (downstream as { tls?: boolean }).tls === true);
+    if (isEdge(downstream)) setEdgeRequestHeaders(req.headers, downstream.tls);
     const url = req.url ?? '/';
     if (downstream.explicitProxy && !url.startsWith('/')) return this.explicitRequest(req, res, downstream, url);
     const authority = ('authority' in req ? req.authority : req.headers.host) ?? '';

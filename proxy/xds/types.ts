@@ -23,6 +23,11 @@ export type ChainTarget =
       readonly routeConfigName: string;
       readonly routeConfig?: ProxyRouteConfig;
       readonly statPrefix: string;
+      /**
+       * HttpConnectionManager.use_remote_address (the edge, e.g. a gateway's listeners): requests enter the mesh
+       * here, so the peer is the client (appended to x-forwarded-for), x-forwarded-proto and x-request-id are set.
+       */
+      readonly useRemoteAddress?: true;
     }
   | { readonly kind: 'tcp'; readonly cluster: string; readonly statPrefix: string };
 

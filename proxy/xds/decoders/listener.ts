@@ -23,19 +23,20 @@ function httpTarget(hcm: Obj, path: string, issues: Issues): ChainTarget {
     issues.add(at(path, 'http_filters'), 'the router must be the last HTTP filter');
   }
   const statPrefix = str(hcm['stat_prefix']);
+  const edge = obj(hcm['use_remote_address'])['value'] === true ? ({ useRemoteAddress: true } as const) : undefined;
   const rds = hcm['rds'];
   if (isObj(rds)) {
     const source = obj(rds['config_source']);
     if (!isObj(source['ads']) && !isObj(source['self'])) issues.add(at(path, 'rds.config_source'), 'must be ads or self');
-    return { kind: 'http', routeConfigName: required(rds, 'route_config_name', at(path, 'rds'), issues), statPrefix };
+    return { kind: 'http', routeConfigName: required(rds, 'route_config_name', at(path, 'rds'), issues), statPrefix, ...edge };
   }
   if (!isObj(hcm['route_config'])) {
     issues.add(at(path, 'rds'), 'required (or an inline route_config)');
-    return { kind: 'http', routeConfigName: '', statPrefix };
+    return { kind: 'http', routeConfigName: '', statPrefix, ...edge };
   }
   const inline = routeConfigFromObject(hcm['route_config'], new Issues());
   if (!inline.ok) issues.absorb(at(path, 'route_config'), inline.errors);
-  return { kind: 'http', routeConfigName: '', statPrefix, ...(inline.ok && { routeConfig: inline.value }) };
+  return { kind: 'http', routeConfigName: '', statPrefix, ...edge, ...(inline.ok && { routeConfig: inline.value }) };
 }
 
 function tcpTarget(tcp: Obj, path: string, issues: Issues): ChainTarget {

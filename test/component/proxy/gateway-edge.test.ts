@@ -1,4 +1,4 @@
-// The proxy's data plane in role gateway (edge: true, limits on), all on 127.0.0.1: a hand-built configuration
+// The proxy's data plane in role gateway (an HCM with use_remote_address, limits on), all on 127.0.0.1: a hand-built configuration
 // (listener 0.0.0.0_18080 → RDS "gw" → an EDS cluster on a local backend) decoded by the proxy's own xDS
 // decoders and applied to a DataPlane, the listener bound on a free loopback port through portMap/bindAddress.
 // Edge headers reach the upstream; slow, oversized and malformed requests are answered and closed while other
@@ -31,6 +31,7 @@ function gatewayResources(backendPort: number): XdsResource[] {
   const name = clusterName('backend');
   const hcm = packAny(HTTP_CONNECTION_MANAGER, {
     stat_prefix: 'gw',
+    use_remote_address: { value: true },
     rds: { route_config_name: 'gw', config_source: { ads: {} } },
     http_filters: [{ name: 'envoy.filters.http.router', typed_config: packAny(ROUTER, {}) }],
   });
@@ -133,7 +134,6 @@ describe('gateway: edge headers and limits', () => {
       tracing: DISABLED_TRACING,
       portMap: new Map([[18080, port]]),
       bindAddress: HOST,
-      edge: true,
       httpLimits: LIMITS,
       maxConnections: MAX_CONNECTIONS,
     });
